@@ -1,0 +1,7 @@
+namespace IArms.Core.Tests;
+
+public class SmokeTests
+{
+    [Test]
+    public void Builds() => Assert.Pass();
+}
