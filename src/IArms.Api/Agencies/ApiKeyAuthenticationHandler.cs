@@ -1,0 +1,68 @@
+using System.Text.Encodings.Web;
+using Dapper;
+using IArms.Api.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace IArms.Api.Agencies;
+
+/// <summary>Authenticates the <c>X-Api-Key</c> header against the live (not revoked) keys.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    Db db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string Header = "X-Api-Key";
+
+    private static readonly SqlText FindKey = SqlText.Same("""
+        SELECT k.id AS KeyId, k.key_hash AS KeyHash, k.roles AS Roles,
+               a.id AS AgencyId, a.code AS AgencyCode, a.country_code AS CountryCode
+        FROM api_key k
+        JOIN agency a ON a.id = k.agency_id
+        WHERE k.key_hash = @hash AND k.revoked_at IS NULL
+        """);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var presented = values.ToString();
+        if (string.IsNullOrWhiteSpace(presented) || presented.Length > 200)
+        {
+            return AuthenticateResult.Fail("Malformed API key.");
+        }
+
+        var hash = ApiKeys.Hash(presented);
+        await using var connection = await db.OpenReadOnlyAsync(Context.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
+            new CommandDefinition(db.Sql(FindKey), new { hash }, cancellationToken: Context.RequestAborted));
+        if (row is null || !ApiKeys.HashesEqual(row.KeyHash, hash))
+        {
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
+        }
+
+        var caller = new Caller(row.AgencyId, row.AgencyCode, row.CountryCode, row.KeyId, ApiKeys.SplitRoles(row.Roles));
+        return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = Header;
+        return Task.CompletedTask;
+    }
+
+    private sealed class KeyRow
+    {
+        public long KeyId { get; set; }
+        public byte[] KeyHash { get; set; } = [];
+        public string Roles { get; set; } = "";
+        public long AgencyId { get; set; }
+        public string AgencyCode { get; set; } = "";
+        public string CountryCode { get; set; } = "";
+    }
+}

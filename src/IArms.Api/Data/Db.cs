@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace IArms.Api.Data;
+
+/// <summary>
+/// Opens connections for the configured provider and picks each statement's dialect. Features
+/// take this one object rather than knowing which engine is behind it.
+/// </summary>
+public sealed class Db
+{
+    private readonly string _connectionString;
+    private readonly string _readOnlyConnectionString;
+
+    public Db(IOptions<DatabaseOptions> options, IConfiguration configuration)
+    {
+        Provider = options.Value.Provider;
+        _connectionString = ConnectionStrings.Resolve(Provider, configuration.GetConnectionString("IArms"));
+        var readOnly = configuration.GetConnectionString("IArmsReadOnly");
+        _readOnlyConnectionString = string.IsNullOrWhiteSpace(readOnly) ? _connectionString : readOnly;
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString => _connectionString;
+
+    public string Sql(SqlText sql) => sql.For(Provider);
+
+    /// <summary>A connection for reads and writes.</summary>
+    public Task<DbConnection> OpenAsync(CancellationToken ct = default) => OpenAsync(_connectionString, ct);
+
+    /// <summary>
+    /// A connection for searches and analysis. On SQL Server this may be a readable secondary
+    /// (<c>IArmsReadOnly</c>, <c>ApplicationIntent=ReadOnly</c>); elsewhere it is the primary.
+    /// </summary>
+    public Task<DbConnection> OpenReadOnlyAsync(CancellationToken ct = default) => OpenAsync(_readOnlyConnectionString, ct);
+
+    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
+    {
+        DbConnection connection = Provider == DatabaseProvider.SqlServer
+            ? new SqlConnection(connectionString)
+            : new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            if (Provider == DatabaseProvider.Sqlite)
+            {
+                // Per-connection settings: a commit is acknowledged only once it is on disk, and
+                // writers queue behind each other instead of failing with SQLITE_BUSY.
+                await connection.ExecuteAsync("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;");
+            }
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>Defaults and normalisation of the <c>IArms</c> connection string.</summary>
+public static class ConnectionStrings
+{
+    public const string DefaultSqlite = "Data Source=data/iarms.db";
+
+    public static string Resolve(DatabaseProvider provider, string? configured)
+    {
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            return string.IsNullOrWhiteSpace(configured)
+                ? throw new InvalidOperationException(
+                    "ConnectionStrings:IArms must be set when IArms:Database:Provider is SqlServer.")
+                : configured;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultSqlite : configured)
+        {
+            ForeignKeys = true,
+            Pooling = true,
+        };
+        // The folder of the database file is created on demand so that a fresh clone just runs.
+        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(folder) && builder.DataSource != ":memory:")
+        {
+            Directory.CreateDirectory(folder);
+        }
+        return builder.ToString();
+    }
+}

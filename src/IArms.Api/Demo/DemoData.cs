@@ -1,0 +1,75 @@
+using Dapper;
+using IArms.Api.Agencies;
+using IArms.Api.Data;
+using IArms.Api.Firearms;
+
+namespace IArms.Api.Demo;
+
+/// <summary>
+/// A few agencies, keys and records so that a newcomer can try the API at once (<c>scripts/run.sh</c>).
+/// The keys are fixed and public: demo databases only.
+/// </summary>
+public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms, ILogger<DemoData> logger)
+{
+    public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
+    [
+        ("FR-NCB", "INTERPOL NCB Paris", "FR", "demo-fr-ncb-key-0000000000000001", [Roles.Search, Roles.Record, Roles.Trace, Roles.Audit]),
+        ("DE-BKA", "Bundeskriminalamt", "DE", "demo-de-bka-key-0000000000000002", [Roles.Search, Roles.Record, Roles.Trace, Roles.Audit]),
+        ("US-ATF", "Bureau of Alcohol, Tobacco, Firearms and Explosives", "US", "demo-us-atf-key-0000000000000003", [Roles.Search, Roles.Record, Roles.Trace]),
+        ("BE-FPP", "Belgian Federal Police", "BE", "demo-be-fpp-key-0000000000000004", [Roles.Search]),
+    ];
+
+    private static readonly SqlText CountFirearms = SqlText.Same("SELECT COUNT(*) FROM firearm");
+
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountFirearms), cancellationToken: ct)) > 0)
+            {
+                return;
+            }
+        }
+
+        var callers = new Dictionary<string, Caller>();
+        foreach (var (code, name, country, key, roles) in Agencies)
+        {
+            var created = await agencies.CreateAsync(code, name, country, ct);
+            var id = (await agencies.FindIdAsync(code, ct))!.Value;
+            if (created is not null)
+            {
+                await using var connection = await db.OpenAsync(ct);
+                var issued = await agencies.CreateKeyAsync(connection, null, id, key, roles, "demo key", ct);
+                callers[code] = new Caller(id, code, country, issued.Id, roles.ToHashSet());
+            }
+        }
+        if (callers.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (owner, record) in Records())
+        {
+            await firearms.CreateAsync(record, callers[owner], ct);
+        }
+        logger.LogInformation("Seeded demo data: {Agencies} agencies, {Records} records", callers.Count, Records().Count());
+    }
+
+    private static IEnumerable<(string Owner, FirearmRequest Record)> Records()
+    {
+        static FirearmRequest R(string externalId, string serial, string make, string model, string calibre, string type,
+            string? country, int? year, string status, string eventDate, string eventCountry, string place, Visibility? visibility = null,
+            IReadOnlyList<OtherSerial>? others = null, bool obliterated = false) =>
+            new(externalId, serial, others, make, model, calibre, type, country, year, "", status, DateOnly.Parse(eventDate, System.Globalization.CultureInfo.InvariantCulture),
+                eventCountry, place, $"CASE-{externalId}", obliterated, visibility ?? new Visibility("all", null), "");
+
+        yield return ("FR-NCB", R("FR-2026-000123", "AB 123-456", "Glock", "17", "9x19mm", "pistol", "AT", 2015, "stolen", "2026-10-01", "FR", "Lyon",
+            others: [new OtherSerial("slide", "AB123456")]));
+        yield return ("FR-NCB", R("FR-2026-000124", "PY12345", "Beretta", "92FS", "9x19mm", "pistol", "IT", 2009, "lost", "2025-03-14", "FR", "Marseille"));
+        yield return ("DE-BKA", R("DE-BKA-77001", "1988-KF 4471", "Kalashnikov", "AKM", "7.62x39mm", "assault-rifle", "RU", 1988, "trafficked", "2024-06-02", "DE", "Hamburg"));
+        yield return ("DE-BKA", R("DE-BKA-77002", "WB 45213", "Walther", "P99", "9x19mm", "pistol", "DE", 2004, "stolen", "2023-11-20", "DE", "Köln",
+            visibility: new Visibility("countries", ["FR", "BE"])));
+        yield return ("US-ATF", R("ATF-2026-55", "LW 019283", "Colt", "M1911A1", ".45 ACP", "pistol", "US", 1944, "smuggled", "2026-02-09", "US", "Laredo, TX"));
+        yield return ("US-ATF", R("ATF-2026-56", "SN 7?1-22", "Smith & Wesson", "686", ".357 Magnum", "revolver", "US", 1990, "seized", "2026-05-30", "MX", "Nuevo Laredo", obliterated: true));
+    }
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using IArms.Api.Agencies;
+using IArms.Api.Infrastructure;
+using IArms.Core;
+using IArms.Core.Firearms;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace IArms.Api.Firearms;
+
+/// <summary>Firearm records: created, read, replaced and withdrawn by the agencies that own them.</summary>
+public static class FirearmApi
+{
+    public static RouteGroupBuilder MapFirearms(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/firearms").WithTags("Firearms");
+
+        group.MapPost("/", Create).RequireAuthorization(Roles.Record).Validate<FirearmRequest>()
+            .ProducesProblem(409)
+            .WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
+        group.MapGet("/", List).RequireAuthorization(Roles.Search).ProducesValidationProblem()
+            .WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time.");
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Roles.Search).ProducesProblem(404)
+            .WithName("GetFirearm").WithSummary("Reads one record with its ETag.");
+        group.MapPut("/{id:long}", Replace).RequireAuthorization(Roles.Record).Validate<FirearmRequest>()
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428)
+            .WithName("ReplaceFirearm").WithSummary("Replaces the owner's record; If-Match with the current ETag is required.");
+        group.MapDelete("/{id:long}", Withdraw).RequireAuthorization(Roles.Record)
+            .ProducesProblem(403).ProducesProblem(404)
+            .WithName("WithdrawFirearm").WithSummary("Withdraws the owner's record.");
+        return group;
+    }
+
+    private static async Task<Results<Created<FirearmResponse>, Ok<FirearmResponse>, ProblemHttpResult>> Create(
+        FirearmRequest request, Caller caller, FirearmStore store, HttpResponse response, CancellationToken ct)
+    {
+        switch (await store.CreateAsync(request, caller, ct))
+        {
+            case FirearmStore.CreateOutcome.Created(var saved):
+                SetETag(response, saved.Version);
+                return TypedResults.Created(Location(saved.Record.Id), saved.Record);
+            case FirearmStore.CreateOutcome.AlreadyExists(var saved):
+                SetETag(response, saved.Version);
+                response.Headers.Location = Location(saved.Record.Id);
+                return TypedResults.Ok(saved.Record);
+            case FirearmStore.CreateOutcome.ExternalIdTaken(var existingId):
+                return Problems.Conflict(
+                    $"externalId '{request.ExternalId}' already names record {existingId} with different content; replace it with PUT {Location(existingId)}.");
+            default:
+                throw new InvalidOperationException("Unknown outcome.");
+        }
+    }
+
+    private static async Task<Results<Ok<FirearmResponse>, ProblemHttpResult>> Get(
+        long id, Caller caller, FirearmStore store, HttpResponse response, CancellationToken ct)
+    {
+        var saved = await store.GetAsync(id, caller, ct);
+        if (saved is null)
+        {
+            return NotFound(id);
+        }
+        SetETag(response, saved.Version);
+        return TypedResults.Ok(saved.Record);
+    }
+
+    private static async Task<Results<Ok<FirearmPage>, ProblemHttpResult>> List(
+        Caller caller, FirearmStore store, CancellationToken ct,
+        string? status = null, string? type = null, string? countryCode = null, string? make = null,
+        DateTimeOffset? updatedSince = null, int? limit = null, string? cursor = null)
+    {
+        if (status is not null && !FirearmVocabulary.IsStatus(status))
+        {
+            return Problems.BadRequest("status", $"'status' must be one of {string.Join(", ", FirearmVocabulary.Statuses)}.");
+        }
+        if (type is not null && !FirearmVocabulary.IsType(type))
+        {
+            return Problems.BadRequest("type", $"'type' must be one of {string.Join(", ", FirearmVocabulary.Types)}.");
+        }
+        if (countryCode is not null && !Countries.IsValid(countryCode))
+        {
+            return Problems.BadRequest("countryCode", "'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.");
+        }
+        if (!Cursor.TryLimit(limit, out var take))
+        {
+            return Problems.BadRequest("limit", $"'limit' must be between 1 and {Cursor.MaxLimit}.");
+        }
+        long afterId = 0;
+        if (cursor is not null && Cursor.DecodeId(cursor) is not { } decoded)
+        {
+            return Problems.BadRequest("cursor", "'cursor' is not a cursor this service issued; start again without it.");
+        }
+        else if (cursor is not null)
+        {
+            afterId = Cursor.DecodeId(cursor)!.Value;
+        }
+
+        var query = new FirearmListQuery(status, type, countryCode, string.IsNullOrWhiteSpace(make) ? null : make, updatedSince, afterId, take);
+        return TypedResults.Ok(await store.ListAsync(query, caller, ct));
+    }
+
+    private static async Task<Results<Ok<FirearmResponse>, ProblemHttpResult>> Replace(
+        long id, FirearmRequest request, Caller caller, FirearmStore store, HttpResponse response,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            // Existence and ownership are still checked first, so that 428 never reveals a hidden record.
+            var visible = await store.GetAsync(id, caller, ct);
+            if (visible is null)
+            {
+                return NotFound(id);
+            }
+            return visible.Record.OwnerAgency != caller.AgencyCode ? NotOwner(id) : Problems.PreconditionRequired();
+        }
+
+        var expected = ParseETag(ifMatch);
+        var outcome = await store.UpdateAsync(id, expected ?? -1, request, caller, ct);
+        switch (outcome)
+        {
+            case FirearmStore.UpdateOutcome.Updated(var saved):
+                SetETag(response, saved.Version);
+                return TypedResults.Ok(saved.Record);
+            case FirearmStore.UpdateOutcome.NotFound:
+                return NotFound(id);
+            case FirearmStore.UpdateOutcome.NotOwner:
+                return NotOwner(id);
+            case FirearmStore.UpdateOutcome.ExternalIdTaken(var other):
+                return Problems.Conflict($"externalId '{request.ExternalId}' already names record {other}.");
+            default:
+                return Problems.PreconditionFailed();
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Withdraw(
+        long id, Caller caller, FirearmStore store, CancellationToken ct) =>
+        await store.WithdrawAsync(id, caller, ct) switch
+        {
+            FirearmStore.WithdrawOutcome.Withdrawn => TypedResults.NoContent(),
+            FirearmStore.WithdrawOutcome.NotOwner => NotOwner(id),
+            _ => NotFound(id),
+        };
+
+    private static string Location(long id) => $"/api/v1/firearms/{id}";
+
+    private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"No firearm record {id} is visible to your agency.");
+
+    private static ProblemHttpResult NotOwner(long id) => TypedResults.Problem(
+        $"Record {id} belongs to another agency; only its owner may change or withdraw it.", statusCode: 403, title: "Forbidden.");
+
+    internal static string FormatETag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    private static void SetETag(HttpResponse response, long version) => response.Headers.ETag = FormatETag(version);
+
+    /// <summary>Reads a strong ETag made by <see cref="FormatETag"/>; null when it is not one of ours (it then matches nothing).</summary>
+    internal static long? ParseETag(string header)
+    {
+        var value = header.Trim();
+        if (value.StartsWith("W/", StringComparison.Ordinal))
+        {
+            value = value[2..];
+        }
+        value = value.Trim('"');
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+    }
+}

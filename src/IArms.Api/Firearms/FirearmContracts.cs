@@ -1,0 +1,59 @@
+namespace IArms.Api.Firearms;
+
+/// <summary>A further serial stamped on a part of the weapon (slide, barrel, frame...).</summary>
+public sealed record OtherSerial(string? Location, string? Value);
+
+/// <summary>Who may see a record: everyone (<c>all</c>) or the agencies of the listed countries. The owner always sees its own.</summary>
+public sealed record Visibility(string? Scope, IReadOnlyList<string>? Countries);
+
+/// <summary>A firearm record as a national system sends it (create and replace).</summary>
+public sealed record FirearmRequest(
+    string? ExternalId,
+    string? SerialNumber,
+    IReadOnlyList<OtherSerial>? OtherSerials,
+    string? Make,
+    string? Model,
+    string? Calibre,
+    string? Type,
+    string? CountryOfManufacture,
+    int? YearOfManufacture,
+    string? ImportMarking,
+    string? Status,
+    DateOnly? EventDate,
+    string? EventCountryCode,
+    string? EventPlace,
+    string? CaseReference,
+    bool? ObliteratedSerial,
+    Visibility? Visibility,
+    string? Notes);
+
+/// <summary>A stored firearm record.</summary>
+public sealed record FirearmResponse(
+    long Id,
+    string OwnerAgency,
+    string ExternalId,
+    string SerialNumber,
+    string NormalizedSerial,
+    IReadOnlyList<OtherSerial> OtherSerials,
+    string Make,
+    string Model,
+    string Calibre,
+    string Type,
+    string? CanonicalMake,
+    string? CanonicalCalibre,
+    string? CountryOfManufacture,
+    int? YearOfManufacture,
+    string ImportMarking,
+    string Status,
+    DateOnly? EventDate,
+    string? EventCountryCode,
+    string EventPlace,
+    string CaseReference,
+    bool ObliteratedSerial,
+    Visibility Visibility,
+    string Notes,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One page of records; pass <see cref="NextCursor"/> back as <c>cursor</c> for the next, until it is null.</summary>
+public sealed record FirearmPage(IReadOnlyList<FirearmResponse> Items, string? NextCursor);

@@ -1,0 +1,135 @@
+using IArms.Api.Data;
+
+namespace IArms.Api.Firearms;
+
+/// <summary>The firearm table's SQL, shared by the record routes and the features that read records (search, tracing).</summary>
+public static class FirearmSql
+{
+    /// <summary>
+    /// The visibility rule, for a query over <c>firearm f</c> with parameters <c>@callerAgencyId</c> and
+    /// <c>@callerCountry</c>: public records, the caller's own, and restricted ones naming the caller's country.
+    /// </summary>
+    public const string VisibleTo = """
+        (f.visibility_scope = 'all' OR f.owner_agency_id = @callerAgencyId
+         OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = f.id AND v.country_code = @callerCountry))
+        """;
+
+    private const string Columns = """
+        f.id AS Id, f.owner_agency_id AS OwnerAgencyId, a.code AS OwnerAgency, f.external_id AS ExternalId,
+        f.serial_number AS SerialNumber, f.normalized_serial AS NormalizedSerial, f.other_serials AS OtherSerials,
+        f.make AS Make, f.model AS Model, f.calibre AS Calibre, f.type AS Type,
+        f.canonical_make AS CanonicalMake, f.canonical_calibre AS CanonicalCalibre,
+        f.country_of_manufacture AS CountryOfManufacture, f.year_of_manufacture AS YearOfManufacture,
+        f.import_marking AS ImportMarking, f.status AS Status, f.event_date AS EventDate,
+        f.event_country_code AS EventCountryCode, f.event_place AS EventPlace, f.case_reference AS CaseReference,
+        f.obliterated_serial AS ObliteratedSerial, f.visibility_scope AS VisibilityScope, f.notes AS Notes,
+        f.content_hash AS ContentHash, f.created_at AS CreatedAt, f.updated_at AS UpdatedAt
+        """;
+
+    /// <summary><c>SELECT</c> of a full <see cref="FirearmRow"/> from <c>firearm f JOIN agency a</c>.</summary>
+    public static readonly SqlText Select = new(
+        $"SELECT {Columns}, f.version AS Version FROM firearm f JOIN agency a ON a.id = f.owner_agency_id",
+        $"SELECT {Columns}, CAST(f.row_version AS BIGINT) AS Version FROM firearm f JOIN agency a ON a.id = f.owner_agency_id");
+
+    public static readonly SqlText SelectVisibleById = new(
+        Select.Sqlite + " WHERE f.id = @id AND f.withdrawn_at IS NULL AND " + VisibleTo,
+        Select.SqlServer + " WHERE f.id = @id AND f.withdrawn_at IS NULL AND " + VisibleTo);
+
+    public static readonly SqlText SelectLiveByExternalId = new(
+        Select.Sqlite + " WHERE f.owner_agency_id = @ownerAgencyId AND f.external_id = @externalId AND f.withdrawn_at IS NULL",
+        Select.SqlServer + " WHERE f.owner_agency_id = @ownerAgencyId AND f.external_id = @externalId AND f.withdrawn_at IS NULL");
+
+    private const string ListFilter = """
+         WHERE f.withdrawn_at IS NULL AND f.id > @afterId
+          AND (@status IS NULL OR f.status = @status)
+          AND (@type IS NULL OR f.type = @type)
+          AND (@countryCode IS NULL OR f.event_country_code = @countryCode)
+          AND (@make IS NULL OR LOWER(f.make) = @make OR f.canonical_make = @canonicalMake)
+          AND (@updatedSince IS NULL OR f.updated_at >= @updatedSince)
+          AND
+        """;
+
+    public static readonly SqlText SelectPage = new(
+        Select.Sqlite + ListFilter + VisibleTo + " ORDER BY f.id LIMIT @take",
+        Select.SqlServer.Replace("SELECT ", "SELECT TOP (@take) ", StringComparison.Ordinal)
+            + ListFilter + VisibleTo + " ORDER BY f.id OPTION (RECOMPILE)");
+
+    public static readonly SqlText SelectVisibilityCountries = SqlText.Same(
+        "SELECT firearm_id AS FirearmId, country_code AS CountryCode FROM firearm_visibility WHERE firearm_id IN @ids ORDER BY country_code");
+
+    private const string InsertColumns = """
+        (owner_agency_id, external_id, serial_number, normalized_serial, canonical_serial, other_serials,
+         make, model, calibre, type, canonical_make, canonical_calibre, country_of_manufacture, year_of_manufacture,
+         import_marking, status, event_date, event_country_code, event_place, case_reference, obliterated_serial,
+         visibility_scope, notes, content_hash, created_at, updated_at)
+        """;
+
+    private const string InsertValues = """
+        (@OwnerAgencyId, @ExternalId, @SerialNumber, @NormalizedSerial, @CanonicalSerial, @OtherSerials,
+         @Make, @Model, @Calibre, @Type, @CanonicalMake, @CanonicalCalibre, @CountryOfManufacture, @YearOfManufacture,
+         @ImportMarking, @Status, @EventDate, @EventCountryCode, @EventPlace, @CaseReference, @ObliteratedSerial,
+         @VisibilityScope, @Notes, @ContentHash, @Now, @Now)
+        """;
+
+    public static readonly SqlText Insert = new(
+        $"INSERT INTO firearm {InsertColumns} VALUES {InsertValues} RETURNING id AS Id, version AS Version",
+        $"INSERT INTO firearm {InsertColumns} OUTPUT INSERTED.id AS Id, CAST(INSERTED.row_version AS BIGINT) AS Version VALUES {InsertValues}");
+
+    private const string UpdateSet = """
+        SET external_id = @ExternalId, serial_number = @SerialNumber, normalized_serial = @NormalizedSerial,
+            canonical_serial = @CanonicalSerial, other_serials = @OtherSerials, make = @Make, model = @Model,
+            calibre = @Calibre, type = @Type, canonical_make = @CanonicalMake, canonical_calibre = @CanonicalCalibre,
+            country_of_manufacture = @CountryOfManufacture, year_of_manufacture = @YearOfManufacture,
+            import_marking = @ImportMarking, status = @Status, event_date = @EventDate,
+            event_country_code = @EventCountryCode, event_place = @EventPlace, case_reference = @CaseReference,
+            obliterated_serial = @ObliteratedSerial, visibility_scope = @VisibilityScope, notes = @Notes,
+            content_hash = @ContentHash, updated_at = @Now
+        """;
+
+    /// <summary>Replaces a record only if it is still at the version the writer read (optimistic concurrency).</summary>
+    public static readonly SqlText Update = new(
+        $"UPDATE firearm {UpdateSet}, version = version + 1 WHERE id = @Id AND version = @ExpectedVersion AND withdrawn_at IS NULL RETURNING version AS Version",
+        $"UPDATE firearm {UpdateSet} OUTPUT CAST(INSERTED.row_version AS BIGINT) AS Version WHERE id = @Id AND row_version = CAST(@ExpectedVersion AS BINARY(8)) AND withdrawn_at IS NULL");
+
+    public static readonly SqlText Withdraw = new(
+        "UPDATE firearm SET withdrawn_at = @now, updated_at = @now, version = version + 1 WHERE id = @id AND withdrawn_at IS NULL",
+        "UPDATE firearm SET withdrawn_at = @now, updated_at = @now WHERE id = @id AND withdrawn_at IS NULL");
+
+    public static readonly SqlText DeleteVisibility = SqlText.Same("DELETE FROM firearm_visibility WHERE firearm_id = @id");
+
+    public static readonly SqlText InsertVisibility = SqlText.Same(
+        "INSERT INTO firearm_visibility (firearm_id, country_code) VALUES (@FirearmId, @CountryCode)");
+}
+
+/// <summary>A firearm row as read by <see cref="FirearmSql.Select"/> (a class: Dapper maps SQLite integers into its bool).</summary>
+public sealed class FirearmRow
+{
+    public long Id { get; set; }
+    public long OwnerAgencyId { get; set; }
+    public string OwnerAgency { get; set; } = "";
+    public string ExternalId { get; set; } = "";
+    public string SerialNumber { get; set; } = "";
+    public string NormalizedSerial { get; set; } = "";
+    public string OtherSerials { get; set; } = "[]";
+    public string Make { get; set; } = "";
+    public string Model { get; set; } = "";
+    public string Calibre { get; set; } = "";
+    public string Type { get; set; } = "";
+    public string? CanonicalMake { get; set; }
+    public string? CanonicalCalibre { get; set; }
+    public string? CountryOfManufacture { get; set; }
+    public int? YearOfManufacture { get; set; }
+    public string ImportMarking { get; set; } = "";
+    public string Status { get; set; } = "";
+    public DateOnly? EventDate { get; set; }
+    public string? EventCountryCode { get; set; }
+    public string EventPlace { get; set; } = "";
+    public string CaseReference { get; set; } = "";
+    public bool ObliteratedSerial { get; set; }
+    public string VisibilityScope { get; set; } = "all";
+    public string Notes { get; set; } = "";
+    public string ContentHash { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public long Version { get; set; }
+}

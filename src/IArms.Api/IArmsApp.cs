@@ -1,0 +1,113 @@
+using System.Reflection;
+using FluentValidation;
+using IArms.Api.Agencies;
+using IArms.Api.Data;
+using IArms.Api.Demo;
+using IArms.Api.Firearms;
+using IArms.Api.Health;
+using IArms.Api.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
+
+namespace IArms.Api;
+
+/// <summary>The composition of the service: what Program.cs and the test host both build.</summary>
+public static class IArmsApp
+{
+    public const string ApiBase = "/api/v1";
+
+    public static WebApplicationBuilder AddIArms(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        DapperTypeHandlers.Register();
+        ValidationExtensions.UseCamelCasePropertyNames();
+
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IArmsOptions>().BindConfiguration(IArmsOptions.Section).ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Db>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<DatabaseReadiness>();
+        services.AddSingleton<AgencyStore>();
+        services.AddSingleton<FirearmStore>();
+        services.AddSingleton<IFirearmCanonicalizer, NoCanonicalNames>();
+        services.AddSingleton<DemoData>();
+        services.AddHostedService<DatabaseInitializer>();
+
+        services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestSizeLimitMiddleware.MaxBodyBytes);
+
+        // Keys live in memory: nothing here encrypts data at rest, and nothing may be written under $HOME.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Any, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Roles.Search, p => p.RequireRole(Roles.Search))
+            .AddPolicy(Roles.Record, p => p.RequireRole(Roles.Record))
+            .AddPolicy(Roles.Trace, p => p.RequireRole(Roles.Trace))
+            .AddPolicy(Roles.Audit, p => p.RequireRole(Roles.Audit))
+            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.RecordOrTrace, p => p.RequireRole(Roles.Record, Roles.Trace))
+            .AddPolicy(Policies.AuditOrAdmin, p => p.RequireRole(Roles.Audit, Roles.Admin));
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "IArms API",
+                Version = "v1",
+                Description = "Firearms records and tracing: record lost, stolen, trafficked, smuggled and seized firearms, " +
+                              "search serial numbers, and trace weapons across agencies. Authenticate with the X-Api-Key header.",
+            });
+            o.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthenticationHandler.Header,
+                Description = "An agency's API key.",
+            });
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [],
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
+            if (File.Exists(xml))
+            {
+                o.IncludeXmlComments(xml);
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication UseIArms(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseSwagger();
+        app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealth();
+        var api = app.MapGroup(ApiBase);
+        api.MapAgencies();
+        api.MapFirearms();
+        return app;
+    }
+
+    /// <summary>Until the reference table is wired in, no make or calibre has a canonical name.</summary>
+    private sealed class NoCanonicalNames : IFirearmCanonicalizer
+    {
+        public string? CanonicalMake(string? make) => null;
+        public string? CanonicalCalibre(string? calibre) => null;
+    }
+}

@@ -1,0 +1,30 @@
+namespace IArms.Api.Infrastructure;
+
+/// <summary>
+/// Refuses a declared body larger than the limit before reading it (413). Kestrel enforces the same
+/// limit on bodies of unknown length while they stream in.
+/// </summary>
+public sealed class RequestSizeLimitMiddleware(RequestDelegate next, IProblemDetailsService problems)
+{
+    public const long MaxBodyBytes = 1024 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = 413,
+                    Title = "The request body is too large.",
+                    Detail = $"Bodies are limited to {MaxBodyBytes / 1024} KiB.",
+                },
+            });
+            return;
+        }
+        await next(context);
+    }
+}
