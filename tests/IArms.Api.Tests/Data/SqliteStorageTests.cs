@@ -1,0 +1,65 @@
+using System.Net;
+using Dapper;
+using IArms.Api.Data;
+using IArms.Api.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IArms.Api.Tests.Data;
+
+public class SqliteStorageTests
+{
+    [Test]
+    public async Task TheDatabaseFileIsMigratedInWalModeWithForeignKeysAndDurableCommits()
+    {
+        using var app = new IArmsApplication();
+        using var client = app.Admin();
+        await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.That(File.Exists(app.DatabasePath), Is.True);
+        var db = app.Services.GetRequiredService<Db>();
+        await using var connection = await db.OpenAsync();
+        Assert.That(await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
+        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys"), Is.EqualTo(1));
+        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"), Is.EqualTo(2), "FULL");
+        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout"), Is.GreaterThan(0));
+        var applied = (await connection.QueryAsync<string>("SELECT ScriptName FROM SchemaVersions")).ToList();
+        Assert.That(applied, Has.Some.Contains("0001_foundation"));
+    }
+
+    [Test]
+    public async Task MigratingAgainIsANoOp()
+    {
+        using var app = new IArmsApplication();
+        using var client = app.Admin();
+        await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
+        var migrator = app.Services.GetRequiredService<Migrator>();
+        Assert.DoesNotThrow(migrator.Migrate);
+        await (await client.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task TheBootstrapAdminKeyIsCreatedOnlyOnce()
+    {
+        using var app = new IArmsApplication();
+        using var client = app.Admin();
+        await (await client.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
+        var initializer = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DatabaseInitializer>().Single();
+        await initializer.StartAsync(CancellationToken.None);
+
+        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_key"), Is.EqualTo(1));
+        Assert.That(await connection.ExecuteScalarAsync<string>("SELECT code FROM agency"), Is.EqualTo("HQ"));
+    }
+
+    [Test]
+    public async Task ForeignKeysAreEnforced()
+    {
+        using var app = new IArmsApplication();
+        using var client = app.Admin();
+        await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
+        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
+        await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(
+            "INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at) VALUES (999, x'00', 'x', 'search', 'x', '2026-01-01')"));
+    }
+}
