@@ -274,9 +274,12 @@ public static class ChainAnalyzer
         {
             if (e.Type is CustodyEventType.Exported or CustodyEventType.Imported
                 && e.Authorization?.Kind == AuthorizationKind.EndUserCertificate
-                && PartyIdentity.IsIdentified(e.ToParty))
+                && PartyIdentity.IsIdentified(e.ToParty)
+                && Destination(e) is not null)
             {
                 // A newer certificate replaces the old one: its end user now answers for the weapon.
+                // Without the country it was issued for, "leaving that country" cannot be judged,
+                // so such a certificate is ignored and the general transfer rule still applies.
                 _endUser = e.ToParty;
                 _endUserCountry = Destination(e);
             }

@@ -85,6 +85,17 @@ public class DiversionTests
     }
 
     [Test]
+    public void CertificateWithoutAnyCountryCannotBeBrokenByLeavingIt()
+    {
+        var endUser = P("Ministry of Interior", PartyKind.Police);
+        var report = Analyze(
+            Ev("i", CustodyEventType.Imported, "2014-05-01", Maker, endUser, null, Auth(AuthorizationKind.EndUserCertificate)),
+            Ev("t", CustodyEventType.Transferred, "2017-01-20", endUser, ThirdCountryBuyer));
+
+        Assert.That(report.Diversion, Is.Null);
+    }
+
+    [Test]
     public void UnlicensedCrossBorderTransferIsUnauthorizedTransfer()
     {
         var report = Analyze(
