@@ -16,6 +16,12 @@ public sealed record EditedSerial(string Serial, string Query, string Edits)
     public override string ToString() => $"{Serial} -> {Query} ({Edits})";
 }
 
+/// <summary>A serial and a query one substitution or adjacent transposition away.</summary>
+public sealed record SingleEdit(string Serial, string Query)
+{
+    public override string ToString() => $"{Serial} -> {Query}";
+}
+
 /// <summary>A serial and a query that spells it with other case, spacing and punctuation.</summary>
 public sealed record RespelledSerial(string Serial, string Query)
 {
@@ -58,12 +64,13 @@ public static class SerialGenerators
         select ApplyEdits(serial, edits));
 
     /// <summary>Exactly one substitution or adjacent transposition.</summary>
-    public static Arbitrary<EditedSerial> SingleEdits() => Arb.From(
+    public static Arbitrary<SingleEdit> SingleEdits() => Arb.From(
         from serial in SerialText()
         from kind in Gen.Elements('s', 't')
         from position in Gen.Choose(0, 1000)
         from replacement in Gen.Elements(Alphabet.ToCharArray())
-        select ApplyEdits(serial, [(kind, position, replacement)]));
+        let edited = ApplyEdits(serial, [(kind, position, replacement)])
+        select new SingleEdit(edited.Serial, edited.Query));
 
     public static Arbitrary<RespelledSerial> RespelledSerials() => Arb.From(
         from serial in SerialText()
