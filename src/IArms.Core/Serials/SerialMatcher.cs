@@ -1,0 +1,198 @@
+namespace IArms.Core.Serials;
+
+/// <summary>
+/// Decides whether and how a record's serial matches a search, and orders the results.
+/// </summary>
+/// <remarks>
+/// <para>Scores. Each kind owns a band of the 0–100 scale and the bands do not overlap, so a
+/// score never contradicts the kind: exact 95–100 (100 before attributes), normalized 89–94 (93),
+/// confusable 83–88 (87), wildcard 68–82 (70 + 10 × the share of the serial that was readable),
+/// partial 55–67 (57 + 8 × shorter/longer length), fuzzy 30–54 (50 − 10 per edit beyond the first).</para>
+/// <para>Attributes. DESIGN.md says make, calibre and type narrow and rank. They never turn a
+/// match into a non-match: the reference data are often wrong or missing, and a seized weapon's
+/// make is often misdescribed. Each agreeing attribute adds 2 points and each disagreeing one
+/// takes 4, since a contradiction says more than a coincidence; the result is clamped to the
+/// kind's band. <see cref="Compare"/> puts attributes before distance, so within a kind a record
+/// that fits the description ranks first.</para>
+/// </remarks>
+public static class SerialMatcher
+{
+    private const double AgreementPoints = 2;
+    private const double DisagreementPoints = 4;
+
+    /// <summary>Orders matches best first; see <see cref="Compare"/>.</summary>
+    public static IComparer<SerialMatch> Comparer { get; } = Comparer<SerialMatch>.Create(Compare);
+
+    /// <summary>
+    /// How <paramref name="serialAsEntered"/> matches <paramref name="query"/>, by the first rule
+    /// that applies in the order of <see cref="SerialMatchKind"/>, or null when they are unrelated.
+    /// </summary>
+    public static SerialMatch? Match(SearchQuery query, string? serialAsEntered)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (string.IsNullOrEmpty(serialAsEntered))
+        {
+            return null;
+        }
+
+        if (query.Raw.AsSpan().Trim().Equals(serialAsEntered.AsSpan().Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            return Scored(SerialMatchKind.Exact, 0, 100);
+        }
+
+        var normalized = SerialNormalizer.Normalize(serialAsEntered);
+        var canonical = SerialNormalizer.Canonicalize(normalized);
+        if (canonical.Length == 0)
+        {
+            return null;
+        }
+
+        var pattern = query.Pattern;
+        if (pattern.HasWildcards)
+        {
+            // Unknown characters already widen the search; adding edits on top would match noise.
+            return pattern.Matches(canonical)
+                ? Scored(SerialMatchKind.Wildcard, 0, 70 + (10.0 * pattern.KnownCharacters / canonical.Length))
+                : null;
+        }
+
+        if (string.Equals(query.Normalized, normalized, StringComparison.Ordinal))
+        {
+            return Scored(SerialMatchKind.Normalized, 0, 93);
+        }
+
+        var q = query.Canonical;
+        if (string.Equals(q, canonical, StringComparison.Ordinal))
+        {
+            return Scored(SerialMatchKind.Confusable, 0, 87);
+        }
+
+        var queryInSerial = q.Length >= 4 && canonical.Contains(q, StringComparison.Ordinal);
+        var serialInQuery = canonical.Length >= 4 && q.Contains(canonical, StringComparison.Ordinal);
+        if (queryInSerial || serialInQuery)
+        {
+            var shorter = Math.Min(q.Length, canonical.Length);
+            var longer = Math.Max(q.Length, canonical.Length);
+            return Scored(SerialMatchKind.Partial, longer - shorter, 57 + (8.0 * shorter / longer));
+        }
+
+        var threshold = DamerauLevenshtein.FuzzyThreshold(Math.Max(q.Length, canonical.Length));
+        if (threshold > 0)
+        {
+            var distance = DamerauLevenshtein.Distance(q, canonical, threshold);
+            if (distance <= threshold)
+            {
+                return Scored(SerialMatchKind.Fuzzy, distance, 50 - (10.0 * (distance - 1)));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The match adjusted for the record's make, calibre and type. Applying it again replaces
+    /// the earlier adjustment rather than adding to it.
+    /// </summary>
+    public static SerialMatch WithAttributes(
+        SerialMatch match,
+        AttributeAgreement make,
+        AttributeAgreement calibre,
+        AttributeAgreement type)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var agreeing = Count(AttributeAgreement.Agrees, make, calibre, type);
+        var disagreeing = Count(AttributeAgreement.Disagrees, make, calibre, type);
+        var (low, high) = Band(match.Kind);
+        var score = Math.Clamp(
+            match.BaseScore + (AgreementPoints * agreeing) - (DisagreementPoints * disagreeing),
+            low,
+            high);
+        return match with
+        {
+            Score = Math.Round(score, 2),
+            AttributesAgreeing = agreeing,
+            AttributesDisagreeing = disagreeing,
+        };
+    }
+
+    /// <summary>
+    /// Best first: by kind, then fewer disagreeing attributes, then more agreeing ones, then
+    /// smaller distance, then higher score.
+    /// </summary>
+    public static int Compare(SerialMatch? x, SerialMatch? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
+        // Nulls (no match) sort last, so a comparer over optional matches stays total.
+        if (x is null)
+        {
+            return 1;
+        }
+
+        if (y is null)
+        {
+            return -1;
+        }
+
+        var order = x.Kind.CompareTo(y.Kind);
+        if (order == 0)
+        {
+            order = x.AttributesDisagreeing.CompareTo(y.AttributesDisagreeing);
+        }
+
+        if (order == 0)
+        {
+            order = y.AttributesAgreeing.CompareTo(x.AttributesAgreeing);
+        }
+
+        if (order == 0)
+        {
+            order = x.Distance.CompareTo(y.Distance);
+        }
+
+        if (order == 0)
+        {
+            order = y.Score.CompareTo(x.Score);
+        }
+
+        return order;
+    }
+
+    /// <summary>
+    /// Orders results best first by <see cref="Compare"/>, breaking remaining ties by
+    /// <paramref name="tieBreaker"/> ascending (e.g. the record id) so pages are stable.
+    /// </summary>
+    public static IReadOnlyList<(T Item, SerialMatch Match)> Rank<T, TKey>(
+        IEnumerable<(T Item, SerialMatch Match)> results,
+        Func<T, TKey> tieBreaker)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(tieBreaker);
+        return results
+            .OrderBy(r => r.Match, Comparer)
+            .ThenBy(r => tieBreaker(r.Item), Comparer<TKey>.Default)
+            .ToList();
+    }
+
+    private static SerialMatch Scored(SerialMatchKind kind, int distance, double score)
+    {
+        var (low, high) = Band(kind);
+        return new SerialMatch(kind, distance, Math.Round(Math.Clamp(score, low, high), 2));
+    }
+
+    private static (double Low, double High) Band(SerialMatchKind kind) => kind switch
+    {
+        SerialMatchKind.Exact => (95, 100),
+        SerialMatchKind.Normalized => (89, 94),
+        SerialMatchKind.Confusable => (83, 88),
+        SerialMatchKind.Wildcard => (68, 82),
+        SerialMatchKind.Partial => (55, 67),
+        _ => (30, 54),
+    };
+
+    private static int Count(AttributeAgreement wanted, AttributeAgreement make, AttributeAgreement calibre, AttributeAgreement type) =>
+        (make == wanted ? 1 : 0) + (calibre == wanted ? 1 : 0) + (type == wanted ? 1 : 0);
+}

@@ -1,7 +1,0 @@
-namespace IArms.Core.Tests;
-
-public class SmokeTests
-{
-    [Test]
-    public void Builds() => Assert.Pass();
-}
