@@ -1,11 +1,13 @@
 using System.Reflection;
 using FluentValidation;
 using IArms.Api.Agencies;
+using IArms.Api.Alerts;
 using IArms.Api.Data;
 using IArms.Api.Demo;
 using IArms.Api.Firearms;
 using IArms.Api.Health;
 using IArms.Api.Infrastructure;
+using IArms.Api.Search;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
@@ -33,6 +35,8 @@ public static class IArmsApp
         services.AddSingleton<AgencyStore>();
         services.AddSingleton<FirearmStore>();
         services.AddSingleton<IFirearmCanonicalizer, NoCanonicalNames>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<IFirearmChangeListener, SerialIndex>();
         services.AddSingleton<DemoData>();
         services.AddHostedService<DatabaseInitializer>();
 
@@ -101,6 +105,7 @@ public static class IArmsApp
         var api = app.MapGroup(ApiBase);
         api.MapAgencies();
         api.MapFirearms();
+        api.MapAlerts();
         return app;
     }
 

@@ -1,0 +1,75 @@
+using Dapper;
+using IArms.Api.Data;
+using IArms.Api.Firearms;
+using IArms.Core.Serials;
+
+namespace IArms.Api.Search;
+
+/// <summary>
+/// Keeps the search tables (<c>firearm_serial</c>, <c>serial_key</c>) in step with the records, inside
+/// each record's own transaction: a record is searchable exactly when it is committed, and a withdrawn
+/// record stops being found at the same moment.
+/// </summary>
+public sealed class SerialIndex(Db db) : IFirearmChangeListener
+{
+    /// <summary>The location recorded for a record's main serial number.</summary>
+    public const string MainLocation = "main";
+
+    private static readonly SqlText SelectSerials = SqlText.Same(
+        "SELECT id AS Id, canonical AS Canonical FROM firearm_serial WHERE firearm_id = @firearmId");
+
+    private static readonly SqlText DeleteKey = SqlText.Same("DELETE FROM serial_key WHERE key_value = @Key AND serial_id = @SerialId");
+
+    private static readonly SqlText DeleteSerials = SqlText.Same("DELETE FROM firearm_serial WHERE firearm_id = @firearmId");
+
+    private static readonly SqlText InsertSerial = new(
+        """
+        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical)
+        VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical) RETURNING id
+        """,
+        """
+        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical)
+        OUTPUT INSERTED.id VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical)
+        """);
+
+    private static readonly SqlText InsertKey = SqlText.Same("INSERT INTO serial_key (key_value, serial_id) VALUES (@Key, @SerialId)");
+
+    public async Task OnChangedAsync(FirearmChange change, CancellationToken ct)
+    {
+        var (connection, tx) = (change.Connection, change.Transaction);
+        if (change.Kind != FirearmChangeKind.Created)
+        {
+            var old = await connection.QueryAsync<SerialRow>(new CommandDefinition(
+                db.Sql(SelectSerials), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
+            var oldKeys = old.SelectMany(s => SerialKeys.ForSerial(s.Canonical).Select(k => new { Key = k, SerialId = s.Id })).ToList();
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteKey), oldKeys, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteSerials), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
+        }
+        if (change.Record is not { } record)
+        {
+            return;
+        }
+
+        var serials = new List<(string Location, string Serial)> { (MainLocation, record.SerialNumber) };
+        serials.AddRange(record.OtherSerialList.Select(o => (o.Location!, o.Value!)));
+        foreach (var (location, serial, normalized) in serials
+            .Select(s => (s.Location, s.Serial, Normalized: SerialNormalizer.Normalize(s.Serial)))
+            .Where(s => s.Normalized.Length > 0)
+            .DistinctBy(s => (s.Location, s.Normalized)))
+        {
+            var canonical = SerialNormalizer.Canonicalize(normalized);
+            var serialId = await connection.QuerySingleAsync<long>(new CommandDefinition(db.Sql(InsertSerial), new
+            {
+                FirearmId = change.FirearmId, Location = location, Serial = serial, Normalized = normalized, Canonical = canonical,
+            }, tx, cancellationToken: ct));
+            var keys = SerialKeys.ForSerial(canonical).Select(k => new { Key = k, SerialId = serialId });
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertKey), keys, tx, cancellationToken: ct));
+        }
+    }
+
+    private sealed class SerialRow
+    {
+        public long Id { get; set; }
+        public string Canonical { get; set; } = "";
+    }
+}
