@@ -2,6 +2,7 @@ using System.Reflection;
 using FluentValidation;
 using IArms.Api.Agencies;
 using IArms.Api.Alerts;
+using IArms.Api.Audit;
 using IArms.Api.Data;
 using IArms.Api.Demo;
 using IArms.Api.Firearms;
@@ -37,6 +38,10 @@ public static class IArmsApp
         services.AddSingleton<IFirearmCanonicalizer, NoCanonicalNames>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<IFirearmChangeListener, SerialIndex>();
+        services.AddSingleton<SerialSearch>();
+        services.AddSingleton<SearchService>();
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
         services.AddSingleton<DemoData>();
         services.AddHostedService<DatabaseInitializer>();
 
@@ -106,6 +111,8 @@ public static class IArmsApp
         api.MapAgencies();
         api.MapFirearms();
         api.MapAlerts();
+        api.MapSearch();
+        api.MapAudit();
         return app;
     }
 

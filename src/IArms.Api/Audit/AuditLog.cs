@@ -1,0 +1,103 @@
+using System.Threading.Channels;
+using Dapper;
+using IArms.Api.Alerts;
+using IArms.Api.Data;
+
+namespace IArms.Api.Audit;
+
+/// <summary>One line of the audit log.</summary>
+public sealed record AuditRecord(
+    DateTimeOffset At, long AgencyId, long KeyId, string Action, string? SearchId, string? Purpose,
+    string? CaseReference, string Query, int ResultCount);
+
+/// <summary>
+/// The durable audit trail, written with group commit: concurrent writers queue their entries, one
+/// writer commits whatever has queued in a single transaction, and each caller's task completes only
+/// once its entry is on disk. An fsync is shared by every search waiting at that moment, so the audit
+/// does not cap throughput, yet no answer is sent before its audit entry is durable. If the write fails,
+/// the callers' tasks fail, and so do their searches.
+/// </summary>
+public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger) : BackgroundService
+{
+    private const int MaxBatch = 512;
+
+    private static readonly SqlText Insert = SqlText.Same("""
+        INSERT INTO audit_entry (at, agency_id, key_id, action, search_id, purpose, case_reference, query, result_count)
+        VALUES (@At, @AgencyId, @KeyId, @Action, @SearchId, @Purpose, @CaseReference, @Query, @ResultCount)
+        """);
+
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(16_384)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>Writes the entry, and the alerts it raises, durably; completes when they are committed.</summary>
+    public async Task WriteAsync(AuditRecord entry, IReadOnlyList<NewAlert> raised, CancellationToken ct)
+    {
+        var pending = new Pending(entry, raised, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, ct);
+        // Not cancelled with the request: once queued, the entry is written whether or not the client waits.
+        await pending.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: fail what is still queued rather than leave callers waiting.
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var item))
+            {
+                item.Done.TrySetException(new InvalidOperationException("The service is shutting down; the audit entry was not written."));
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        try
+        {
+            await WriteBatchAsync(batch);
+            batch.ForEach(p => p.Done.TrySetResult());
+        }
+        catch (Exception e) when (batch.Count > 1)
+        {
+            // One bad entry must not fail its neighbours: retry each alone.
+            logger.LogWarning(e, "Audit batch of {Count} failed; retrying entries one by one", batch.Count);
+            foreach (var item in batch)
+            {
+                await CommitAsync([item]);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Audit entry could not be written");
+            batch[0].Done.TrySetException(e);
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(Insert), batch.Select(p => p.Entry), tx));
+        await alerts.AddAsync(connection, tx, batch.SelectMany(p => p.Alerts), CancellationToken.None);
+        await tx.CommitAsync();
+    }
+
+    private sealed record Pending(AuditRecord Entry, IReadOnlyList<NewAlert> Alerts, TaskCompletionSource Done);
+}

@@ -1,0 +1,20 @@
+using IArms.Api.Agencies;
+using IArms.Api.Infrastructure;
+
+namespace IArms.Api.Search;
+
+/// <summary>Serial number search.</summary>
+public static class SearchApi
+{
+    public static RouteGroupBuilder MapSearch(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/searches").WithTags("Search").RequireAuthorization(Roles.Search);
+        group.MapPost("/", Search).Validate<SearchRequest>()
+            .WithName("SearchSerial")
+            .WithSummary("Searches a serial number (? = one unreadable character, * = a run); audited, and alerts the owners of wanted records found.");
+        return group;
+    }
+
+    private static async Task<Ok<SearchResponse>> Search(SearchRequest request, Caller caller, SearchService search, CancellationToken ct) =>
+        TypedResults.Ok(await search.SearchAsync(request, caller, ct));
+}

@@ -1,0 +1,27 @@
+using FluentValidation;
+using IArms.Core.Firearms;
+using IArms.Core.Serials;
+
+namespace IArms.Api.Search;
+
+public sealed class SearchRequestValidator : AbstractValidator<SearchRequest>
+{
+    public SearchRequestValidator()
+    {
+        RuleFor(x => x.SerialNumber).NotEmpty().MaximumLength(100)
+            .Custom((serial, context) =>
+            {
+                if (!SearchQuery.TryCreate(serial, out _, out var error))
+                {
+                    context.AddFailure(error ?? "'serialNumber' is not a searchable serial number.");
+                }
+            });
+        RuleFor(x => x.Purpose).NotEmpty().WithMessage($"'purpose' is required: one of {string.Join(", ", SearchPurposes.All)}.")
+            .Must(p => SearchPurposes.All.Contains(p!)).WithMessage($"'purpose' must be one of {string.Join(", ", SearchPurposes.All)}.");
+        RuleFor(x => x.Type).Must(FirearmVocabulary.IsType).When(x => x.Type is not null)
+            .WithMessage($"'type' must be one of {string.Join(", ", FirearmVocabulary.Types)}.");
+        RuleFor(x => x.Make).MaximumLength(100);
+        RuleFor(x => x.Calibre).MaximumLength(50);
+        RuleFor(x => x.CaseReference).MaximumLength(100);
+    }
+}

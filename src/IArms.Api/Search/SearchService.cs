@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Dapper;
+using IArms.Api.Agencies;
+using IArms.Api.Alerts;
+using IArms.Api.Audit;
+using IArms.Api.Data;
+using IArms.Api.Firearms;
+using IArms.Core.Firearms;
+using IArms.Core.Serials;
+
+namespace IArms.Api.Search;
+
+/// <summary>
+/// The officer's question, "was this weapon reported anywhere?": finds, ranks and returns the
+/// records the caller may see, audits the search, and alerts the owners of wanted records.
+/// </summary>
+public sealed class SearchService(
+    Db db, SerialSearch serials, FirearmStore firearms, IFirearmCanonicalizer canonicalizer, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>The most results one answer carries; <c>truncated</c> says when more matched.</summary>
+    public const int MaxResults = 50;
+
+    private static readonly SqlText SelectVisibleByIds = new(
+        FirearmSql.Select.Sqlite + " WHERE f.id IN @ids AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo,
+        FirearmSql.Select.SqlServer + " WHERE f.id IN @ids AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo);
+
+    public async Task<SearchResponse> SearchAsync(SearchRequest request, Caller caller, CancellationToken ct)
+    {
+        if (!SearchQuery.TryCreate(request.SerialNumber, out var query, out var error))
+        {
+            throw new ArgumentException(error, nameof(request)); // the validator has already refused such a request
+        }
+
+        var matches = await serials.FindAsync(query!, ct);
+        var rows = await LoadVisibleAsync(matches.ByFirearm.Keys, caller, ct);
+
+        var wantedMake = canonicalizer.CanonicalMake(request.Make);
+        var wantedCalibre = canonicalizer.CanonicalCalibre(request.Calibre);
+        var ranked = SerialMatcher.Rank(
+            rows.Select(row =>
+            {
+                var (serial, match) = matches.ByFirearm[row.Id];
+                var adjusted = SerialMatcher.WithAttributes(match,
+                    Agreement(request.Make, wantedMake, row.Make, row.CanonicalMake),
+                    Agreement(request.Calibre, wantedCalibre, row.Calibre, row.CanonicalCalibre),
+                    request.Type is null ? AttributeAgreement.NotGiven : row.Type == request.Type ? AttributeAgreement.Agrees : AttributeAgreement.Disagrees);
+                return ((Row: row, Serial: serial), adjusted);
+            }),
+            item => item.Row.Id);
+
+        var kept = ranked.Take(MaxResults).ToList();
+        await using var connection = await db.OpenReadOnlyAsync(ct);
+        var responses = await firearms.ToResponsesAsync(connection, null, kept.Select(k => k.Item.Row).ToList(), ct);
+        var results = kept.Select((k, i) => new SearchResult(
+            responses[i], k.Match.Kind.ToString().ToLowerInvariant(), k.Match.Score, k.Match.Distance,
+            k.Item.Serial.Serial, k.Item.Serial.Location)).ToList();
+
+        var searchId = Guid.CreateVersion7().ToString();
+        var hits = kept
+            .Where(k => k.Item.Row.OwnerAgencyId != caller.AgencyId && FirearmVocabulary.IsWanted(k.Item.Row.Status))
+            .Select(k => new NewAlert(
+                k.Item.Row.OwnerAgencyId, AlertKinds.Hit,
+                $"{caller.AgencyCode} ({caller.CountryCode}) searched serial '{request.SerialNumber}' for {request.Purpose} and found your {k.Item.Row.Status} record {k.Item.Row.ExternalId} ({k.Match.Kind.ToString().ToLowerInvariant()} match).",
+                FirearmId: k.Item.Row.Id, FromAgencyId: caller.AgencyId, SearchId: searchId, Purpose: request.Purpose))
+            .ToList();
+
+        var entry = new AuditRecord(
+            clock.GetUtcNow(), caller.AgencyId, caller.KeyId, AuditActions.Search, searchId, request.Purpose,
+            request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmStore.Json), results.Count);
+        await audit.WriteAsync(entry, hits, ct);
+
+        return new SearchResponse(searchId, query!.Normalized, results, matches.Truncated || ranked.Count > MaxResults);
+    }
+
+    private async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(IEnumerable<long> firearmIds, Caller caller, CancellationToken ct)
+    {
+        var ids = firearmIds.ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+        await using var connection = await db.OpenReadOnlyAsync(ct);
+        var rows = new List<FirearmRow>(ids.Length);
+        // SQL Server accepts at most 2100 parameters; stay well below it.
+        foreach (var chunk in ids.Chunk(1000))
+        {
+            rows.AddRange(await connection.QueryAsync<FirearmRow>(new CommandDefinition(db.Sql(SelectVisibleByIds),
+                new { ids = chunk, callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode }, cancellationToken: ct)));
+        }
+        return rows;
+    }
+
+    private static AttributeAgreement Agreement(string? asked, string? askedCanonical, string recorded, string? recordedCanonical)
+    {
+        if (string.IsNullOrWhiteSpace(asked))
+        {
+            return AttributeAgreement.NotGiven;
+        }
+        var same = askedCanonical is not null && recordedCanonical is not null
+            ? askedCanonical == recordedCanonical
+            : string.Equals(asked.Trim(), recorded.Trim(), StringComparison.OrdinalIgnoreCase);
+        return same ? AttributeAgreement.Agrees : AttributeAgreement.Disagrees;
+    }
+}
