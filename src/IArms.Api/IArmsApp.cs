@@ -8,6 +8,7 @@ using IArms.Api.Demo;
 using IArms.Api.Firearms;
 using IArms.Api.Health;
 using IArms.Api.Infrastructure;
+using IArms.Api.Reference;
 using IArms.Api.Search;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -35,7 +36,9 @@ public static class IArmsApp
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton<AgencyStore>();
         services.AddSingleton<FirearmStore>();
-        services.AddSingleton<IFirearmCanonicalizer, NoCanonicalNames>();
+        services.AddSingleton<ReferenceCatalog>();
+        services.AddSingleton<IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
+        services.AddSingleton<ReferenceStore>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<IFirearmChangeListener, SerialIndex>();
         services.AddSingleton<SerialSearch>();
@@ -53,7 +56,8 @@ public static class IArmsApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestSizeLimitMiddleware.MaxBodyBytes);
 
         // Keys live in memory: nothing here encrypts data at rest, and nothing may be written under $HOME.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddDataProtection();
+        services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -113,13 +117,7 @@ public static class IArmsApp
         api.MapAlerts();
         api.MapSearch();
         api.MapAudit();
+        api.MapReference();
         return app;
-    }
-
-    /// <summary>Until the reference table is wired in, no make or calibre has a canonical name.</summary>
-    private sealed class NoCanonicalNames : IFirearmCanonicalizer
-    {
-        public string? CanonicalMake(string? make) => null;
-        public string? CanonicalCalibre(string? calibre) => null;
     }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using IArms.Api.Agencies;
 using IArms.Api.Demo;
+using IArms.Api.Reference;
 using Microsoft.Extensions.Options;
 
 namespace IArms.Api.Data;
@@ -26,7 +27,7 @@ public sealed class IArmsOptions
 /// app (the OpenAPI generator) never touch a database.
 /// </summary>
 public sealed class DatabaseInitializer(
-    Migrator migrator, Db db, AgencyStore agencies, DemoData demo,
+    Migrator migrator, Db db, AgencyStore agencies, DemoData demo, ReferenceCatalog reference,
     IOptions<DatabaseOptions> databaseOptions, IOptions<IArmsOptions> options, DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -44,6 +45,7 @@ public sealed class DatabaseInitializer(
         {
             migrator.Migrate();
         }
+        await reference.ReloadAsync(ct);
         await BootstrapAsync(ct);
         if (options.Value.SeedDemoData)
         {

@@ -1,3 +1,5 @@
+using IArms.Core.Reference;
+
 namespace IArms.Api.Firearms;
 
 /// <summary>A further serial stamped on a part of the weapon (slide, barrel, frame...).</summary>
@@ -27,7 +29,10 @@ public sealed record FirearmRequest(
     Visibility? Visibility,
     string? Notes);
 
-/// <summary>A stored firearm record.</summary>
+/// <summary>
+/// A stored firearm record. <see cref="DataQuality"/> scores how identifiable it is (0-100) and lists what to fix,
+/// such as a make or calibre the reference table does not know.
+/// </summary>
 public sealed record FirearmResponse(
     long Id,
     string OwnerAgency,
@@ -52,6 +57,7 @@ public sealed record FirearmResponse(
     bool ObliteratedSerial,
     Visibility Visibility,
     string Notes,
+    DataQualityReport DataQuality,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 

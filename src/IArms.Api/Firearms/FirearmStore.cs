@@ -5,6 +5,7 @@ using Dapper;
 using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Infrastructure;
+using IArms.Core.Reference;
 using IArms.Core.Serials;
 
 namespace IArms.Api.Firearms;
@@ -244,7 +245,11 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
         r.YearOfManufacture, r.ImportMarking, r.Status, r.EventDate, r.EventCountryCode, r.EventPlace,
         r.CaseReference, r.ObliteratedSerial,
         new Visibility(r.VisibilityScope, r.VisibilityScope == "all" ? null : countries),
-        r.Notes, r.CreatedAt, r.UpdatedAt);
+        r.Notes,
+        DataQuality.Assess(new DataQualityInput(
+            r.SerialNumber, r.Make, r.CanonicalMake is not null, r.Model, r.Calibre, r.CanonicalCalibre is not null,
+            r.CountryOfManufacture, r.YearOfManufacture, r.ObliteratedSerial)),
+        r.CreatedAt, r.UpdatedAt);
 
     private StoredFirearm Prepare(FirearmRequest request, long ownerAgencyId)
     {

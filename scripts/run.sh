@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Starts IArms on http://127.0.0.1:5080 with an embedded SQLite database (data/iarms.db).
+# A new database is migrated and seeded with demo agencies, keys and records.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+url="${IARMS_URL:-http://127.0.0.1:5080}"
+database="${IARMS_DATABASE:-data/iarms.db}"
+admin_key="${IARMS_ADMIN_KEY:-demo-admin-key-0000000000000000}"
+
+dotnet build src/IArms.Api -c Release -nologo -v quiet
+
+cat <<INFO
+
+IArms is starting on $url (SQLite file: $database)
+
+  Swagger UI     $url/swagger
+  OpenAPI        $url/swagger/v1/swagger.json
+  Health         $url/health/ready
+
+Demo API keys (header X-Api-Key; demo databases only):
+  HQ      admin, audit                   $admin_key
+  FR-NCB  search, record, trace, audit   demo-fr-ncb-key-0000000000000001
+  DE-BKA  search, record, trace, audit   demo-de-bka-key-0000000000000002
+  US-ATF  search, record, trace          demo-us-atf-key-0000000000000003
+  BE-FPP  search                         demo-be-fpp-key-0000000000000004
+
+Try:
+  curl -s -X POST $url/api/v1/searches -H 'X-Api-Key: demo-de-bka-key-0000000000000002' \\
+       -H 'Content-Type: application/json' -d '{"serialNumber":"A8 I23 4S6","purpose":"seizure"}'
+
+Press Ctrl+C to stop.
+INFO
+
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export ConnectionStrings__IArms="Data Source=$database"
+export IArms__BootstrapAdminKey="$admin_key"
+export IArms__SeedDemoData=true
+exec dotnet src/IArms.Api/bin/Release/net10.0/IArms.Api.dll --urls "$url"

@@ -1,0 +1,95 @@
+using IArms.Api.Agencies;
+using IArms.Api.Infrastructure;
+using IArms.Core.Reference;
+
+namespace IArms.Api.Reference;
+
+/// <summary>The firearms reference table: one name for every make, calibre and type.</summary>
+public static class ReferenceApi
+{
+    private const int DefaultLimit = 20;
+
+    public static RouteGroupBuilder MapReference(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/reference").WithTags("Reference");
+
+        group.MapGet("/makes", ListMakes).RequireAuthorization(Policies.Any).ProducesValidationProblem()
+            .WithName("ListMakes").WithSummary("Makes with their aliases; with q, the best matches for q first.");
+        group.MapGet("/calibres", ListCalibres).RequireAuthorization(Policies.Any).ProducesValidationProblem()
+            .WithName("ListCalibres").WithSummary("Calibres with their aliases; with q, the best matches for q first.");
+        group.MapGet("/types", ListTypes).RequireAuthorization(Policies.Any)
+            .WithName("ListTypes").WithSummary("The UN/ISACS weapon types a record may have.");
+        group.MapPost("/makes", CreateMake).RequireAuthorization(Roles.Admin).Validate<CreateMakeRequest>().ProducesProblem(409)
+            .WithName("CreateMake").WithSummary("Adds a make; refused when a spelling already means another make.");
+        group.MapPost("/makes/{id:long}/aliases", AddMakeAlias).RequireAuthorization(Roles.Admin).Validate<CreateAliasRequest>()
+            .ProducesProblem(404).ProducesProblem(409)
+            .WithName("AddMakeAlias").WithSummary("Adds a spelling of a make; records are re-resolved.");
+        group.MapPost("/calibres", CreateCalibre).RequireAuthorization(Roles.Admin).Validate<CreateCalibreRequest>().ProducesProblem(409)
+            .WithName("CreateCalibre").WithSummary("Adds a calibre; refused when a spelling already means another calibre.");
+        group.MapPost("/calibres/{id:long}/aliases", AddCalibreAlias).RequireAuthorization(Roles.Admin).Validate<CreateAliasRequest>()
+            .ProducesProblem(404).ProducesProblem(409)
+            .WithName("AddCalibreAlias").WithSummary("Adds a spelling of a calibre; records are re-resolved.");
+        return group;
+    }
+
+    private static Results<Ok<IReadOnlyList<ReferenceEntryResponse>>, ProblemHttpResult> ListMakes(ReferenceCatalog catalog, string? q = null, int? limit = null) =>
+        List(catalog.Makes, q, limit);
+
+    private static Results<Ok<IReadOnlyList<ReferenceEntryResponse>>, ProblemHttpResult> ListCalibres(ReferenceCatalog catalog, string? q = null, int? limit = null) =>
+        List(catalog.Calibres, q, limit);
+
+    private static Results<Ok<IReadOnlyList<ReferenceEntryResponse>>, ProblemHttpResult> List(ReferenceResolver resolver, string? q, int? limit)
+    {
+        if (limit is < 1 or > 500)
+        {
+            return Problems.BadRequest("limit", "'limit' must be between 1 and 500.");
+        }
+        if (string.IsNullOrWhiteSpace(q))
+        {
+            var all = resolver.Entries.Take(limit ?? resolver.Entries.Count)
+                .Select(e => new ReferenceEntryResponse(e.Id, e.CanonicalName, e.CountryCode, e.Aliases, null)).ToList();
+            return TypedResults.Ok<IReadOnlyList<ReferenceEntryResponse>>(all);
+        }
+        var matches = resolver.Suggest(q, limit ?? DefaultLimit)
+            .Select(m => new ReferenceEntryResponse(m.Entry.Id, m.Entry.CanonicalName, m.Entry.CountryCode, m.Entry.Aliases, Math.Round(m.Score, 3)))
+            .ToList();
+        return TypedResults.Ok<IReadOnlyList<ReferenceEntryResponse>>(matches);
+    }
+
+    private static Ok<IReadOnlyList<FirearmTypeResponse>> ListTypes() =>
+        TypedResults.Ok<IReadOnlyList<FirearmTypeResponse>>(FirearmTypes.All.Select(t => new FirearmTypeResponse(t.Code, t.DisplayName, t.Description)).ToList());
+
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateMake(CreateMakeRequest request, ReferenceStore store, CancellationToken ct) =>
+        Create(() => store.AddEntryAsync(ReferenceKind.Make, request.CanonicalName!, request.CountryCode, request.Aliases ?? [], ct), "makes");
+
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateCalibre(CreateCalibreRequest request, ReferenceStore store, CancellationToken ct) =>
+        Create(() => store.AddEntryAsync(ReferenceKind.Calibre, request.CanonicalName!, null, request.Aliases ?? [], ct), "calibres");
+
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddMakeAlias(long id, CreateAliasRequest request, ReferenceStore store, CancellationToken ct) =>
+        Create(() => store.AddAliasAsync(ReferenceKind.Make, id, request.Alias!, ct), "makes", id);
+
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddCalibreAlias(long id, CreateAliasRequest request, ReferenceStore store, CancellationToken ct) =>
+        Create(() => store.AddAliasAsync(ReferenceKind.Calibre, id, request.Alias!, ct), "calibres", id);
+
+    private static async Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> Create(
+        Func<Task<ReferenceChangeResponse?>> change, string collection, long? id = null)
+    {
+        try
+        {
+            var result = await change();
+            if (result is null)
+            {
+                return Problems.NotFound($"There is no {collection[..^1]} {id}.");
+            }
+            return TypedResults.Created($"/api/v1/reference/{collection}?q={Uri.EscapeDataString(result.Entry.CanonicalName)}", result);
+        }
+        catch (ReferenceStore.ReferenceConflictException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.BadRequest(id is null ? "canonicalName" : "alias", e.Message);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using Dapper;
+using IArms.Api.Data;
+using IArms.Core.Reference;
+
+namespace IArms.Api.Reference;
+
+/// <summary>Adds makes, calibres and aliases, refusing any spelling that would mean two entries, then re-resolves the records.</summary>
+public sealed class ReferenceStore(Db db, ReferenceCatalog catalog)
+{
+    private static readonly SqlText InsertMake = new(
+        "INSERT INTO reference_make (canonical_name, country_code) VALUES (@name, @country) RETURNING id",
+        "INSERT INTO reference_make (canonical_name, country_code) OUTPUT INSERTED.id VALUES (@name, @country)");
+    private static readonly SqlText InsertCalibre = new(
+        "INSERT INTO reference_calibre (canonical_name) VALUES (@name) RETURNING id",
+        "INSERT INTO reference_calibre (canonical_name) OUTPUT INSERTED.id VALUES (@name)");
+    private static readonly SqlText InsertMakeAlias = SqlText.Same("INSERT INTO reference_make_alias (make_id, alias) VALUES (@ownerId, @alias)");
+    private static readonly SqlText InsertCalibreAlias = SqlText.Same("INSERT INTO reference_calibre_alias (calibre_id, alias) VALUES (@ownerId, @alias)");
+
+    private static readonly SqlText SelectMakeTexts = SqlText.Same(
+        "SELECT make AS Text, canonical_make AS Canonical FROM firearm WHERE withdrawn_at IS NULL GROUP BY make, canonical_make");
+    private static readonly SqlText SelectCalibreTexts = SqlText.Same(
+        "SELECT calibre AS Text, canonical_calibre AS Canonical FROM firearm WHERE withdrawn_at IS NULL GROUP BY calibre, canonical_calibre");
+    private static readonly SqlText UpdateMake = new(
+        "UPDATE firearm SET canonical_make = @canonical, version = version + 1 WHERE make = @text AND withdrawn_at IS NULL",
+        "UPDATE firearm SET canonical_make = @canonical WHERE make = @text AND withdrawn_at IS NULL");
+    private static readonly SqlText UpdateCalibre = new(
+        "UPDATE firearm SET canonical_calibre = @canonical, version = version + 1 WHERE calibre = @text AND withdrawn_at IS NULL",
+        "UPDATE firearm SET canonical_calibre = @canonical WHERE calibre = @text AND withdrawn_at IS NULL");
+
+    /// <summary>Why a change was refused.</summary>
+    public sealed class ReferenceConflictException(string message) : Exception(message);
+
+    public async Task<ReferenceChangeResponse?> AddEntryAsync(ReferenceKind kind, string name, string? country, IReadOnlyList<string> aliases, CancellationToken ct)
+    {
+        name = name.Trim();
+        var spellings = Distinct(kind, [name, .. aliases.Select(a => a.Trim())]);
+        EnsureFree(kind, spellings);
+
+        long id;
+        await using (var connection = await db.OpenAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            id = await connection.QuerySingleAsync<long>(new CommandDefinition(
+                db.Sql(kind == ReferenceKind.Make ? InsertMake : InsertCalibre), new { name, country }, tx, cancellationToken: ct));
+            var extra = spellings.Skip(1).Select(alias => new { ownerId = id, alias }).ToList();
+            await connection.ExecuteAsync(new CommandDefinition(
+                db.Sql(kind == ReferenceKind.Make ? InsertMakeAlias : InsertCalibreAlias), extra, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }
+        return await AfterChangeAsync(kind, id, ct);
+    }
+
+    /// <summary>Adds an alias to entry <paramref name="id"/>; null when there is no such entry.</summary>
+    public async Task<ReferenceChangeResponse?> AddAliasAsync(ReferenceKind kind, long id, string alias, CancellationToken ct)
+    {
+        if (catalog.For(kind).Entries.All(e => e.Id != id))
+        {
+            return null;
+        }
+        alias = alias.Trim();
+        EnsureFree(kind, Distinct(kind, [alias]));
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                db.Sql(kind == ReferenceKind.Make ? InsertMakeAlias : InsertCalibreAlias), new { ownerId = id, alias }, cancellationToken: ct));
+        }
+        return await AfterChangeAsync(kind, id, ct);
+    }
+
+    private async Task<ReferenceChangeResponse> AfterChangeAsync(ReferenceKind kind, long id, CancellationToken ct)
+    {
+        await catalog.ReloadAsync(ct);
+        var updated = await ReResolveAsync(kind, ct);
+        var entry = catalog.For(kind).Entries.Single(e => e.Id == id);
+        return new ReferenceChangeResponse(new ReferenceEntryResponse(entry.Id, entry.CanonicalName, entry.CountryCode, entry.Aliases, null), updated);
+    }
+
+    /// <summary>Re-resolves every distinct make (or calibre) text of the live records against the current table.</summary>
+    private async Task<int> ReResolveAsync(ReferenceKind kind, CancellationToken ct)
+    {
+        var resolver = catalog.For(kind);
+        await using var connection = await db.OpenAsync(ct);
+        var texts = await connection.QueryAsync<TextRow>(new CommandDefinition(
+            db.Sql(kind == ReferenceKind.Make ? SelectMakeTexts : SelectCalibreTexts), cancellationToken: ct));
+        var changes = texts
+            .Select(t => new { text = t.Text, canonical = string.IsNullOrWhiteSpace(t.Text) ? null : resolver.Resolve(t.Text).Entry?.CanonicalName, old = t.Canonical })
+            .Where(t => t.canonical != t.old)
+            .Select(t => new { t.text, t.canonical })
+            .ToList();
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            db.Sql(kind == ReferenceKind.Make ? UpdateMake : UpdateCalibre), changes, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return updated;
+    }
+
+    /// <summary>The spellings with duplicates (by normalised key) removed, first kept; refuses a spelling that normalises to nothing.</summary>
+    private static List<string> Distinct(ReferenceKind kind, IEnumerable<string> spellings)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var kept = new List<string>();
+        foreach (var spelling in spellings)
+        {
+            var key = ReferenceText.Normalize(kind, spelling);
+            if (key.Length == 0)
+            {
+                throw new ArgumentException($"'{spelling}' has nothing left to compare once case, punctuation and company suffixes are ignored.");
+            }
+            if (seen.Add(key))
+            {
+                kept.Add(spelling);
+            }
+        }
+        return kept;
+    }
+
+    private void EnsureFree(ReferenceKind kind, IEnumerable<string> spellings)
+    {
+        var taken = catalog.For(kind).Entries
+            .SelectMany(e => e.Aliases.Prepend(e.CanonicalName).Select(s => (Key: ReferenceText.Normalize(kind, s), Entry: e)))
+            .GroupBy(x => x.Key)
+            .ToDictionary(g => g.Key, g => g.First().Entry, StringComparer.Ordinal);
+        foreach (var spelling in spellings)
+        {
+            if (taken.TryGetValue(ReferenceText.Normalize(kind, spelling), out var owner))
+            {
+                throw new ReferenceConflictException($"'{spelling}' already means '{owner.CanonicalName}' (id {owner.Id}).");
+            }
+        }
+    }
+
+    private sealed class TextRow
+    {
+        public string Text { get; set; } = "";
+        public string? Canonical { get; set; }
+    }
+}
