@@ -8,6 +8,7 @@ using IArms.Api.Firearms;
 using IArms.Api.Health;
 using IArms.Api.Infrastructure;
 using IArms.Api.Search;
+using IArms.Api.Tracing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
@@ -39,6 +40,7 @@ public static class IArmsApp
         services.AddSingleton<IFirearmChangeListener, SerialIndex>();
         services.AddSingleton<DemoData>();
         services.AddHostedService<DatabaseInitializer>();
+        services.AddTracing();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);
         services.AddProblemDetails();
@@ -106,6 +108,7 @@ public static class IArmsApp
         api.MapAgencies();
         api.MapFirearms();
         api.MapAlerts();
+        api.MapTracing();
         return app;
     }
 
