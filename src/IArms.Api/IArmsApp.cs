@@ -10,6 +10,7 @@ using IArms.Api.Health;
 using IArms.Api.Infrastructure;
 using IArms.Api.Reference;
 using IArms.Api.Search;
+using IArms.Api.Tracing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
@@ -47,6 +48,7 @@ public static class IArmsApp
         services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
         services.AddSingleton<DemoData>();
         services.AddHostedService<DatabaseInitializer>();
+        services.AddTracing();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);
         services.AddProblemDetails();
@@ -118,6 +120,7 @@ public static class IArmsApp
         api.MapSearch();
         api.MapAudit();
         api.MapReference();
+        api.MapTracing();
         return app;
     }
 }

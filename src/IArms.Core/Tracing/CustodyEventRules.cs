@@ -91,7 +91,9 @@ public static class CustodyEventRules
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(party.Name))
+        // A party of kind unknown is one the agency could not identify: asking it for a name would
+        // push clients to invent one ("unknown buyer"), which then reads as an identified holder.
+        if (string.IsNullOrWhiteSpace(party.Name) && party.Kind != PartyKind.Unknown)
         {
             errors.Add(($"{field}.name", "Is required."));
         }

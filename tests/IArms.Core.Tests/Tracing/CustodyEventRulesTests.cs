@@ -115,6 +115,14 @@ public class CustodyEventRulesTests
     }
 
     [Test]
+    public void APartyOfKindUnknownNeedsNoName()
+    {
+        var e = Ev("t", CustodyEventType.Transferred, "2020-01-01", Dealer, P("", PartyKind.Unknown, "RS"), "AT");
+
+        Assert.That(Fields(e), Is.Empty);
+    }
+
+    [Test]
     public void UndefinedEnumValuesAreRejected()
     {
         var e = Ev("t", (CustodyEventType)42, "2020-01-01", P("A", (PartyKind)42), null, auth: Auth((AuthorizationKind)42));

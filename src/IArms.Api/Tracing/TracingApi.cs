@@ -1,0 +1,164 @@
+using IArms.Api.Agencies;
+using IArms.Api.Data;
+using IArms.Api.Infrastructure;
+using IArms.Core.Tracing;
+
+namespace IArms.Api.Tracing;
+
+/// <summary>
+/// Tracing: custody events on a firearm, its trace report, and trace requests between agencies.
+/// </summary>
+/// <remarks>
+/// Access: an agency may add events to and read the trace of a firearm it may see, or on which it is the
+/// addressee of an open or answered trace request (the requester shares the record by asking). Anyone else
+/// is answered 404, as if the firearm did not exist. A trace request is visible to its two parties only;
+/// only the addressee answers (once), only the requester closes.
+/// </remarks>
+public static class TracingApi
+{
+    public static RouteGroupBuilder MapTracing(this IEndpointRouteBuilder routes)
+    {
+        var firearms = routes.MapGroup("/firearms/{id:long}").WithTags("Tracing");
+        firearms.MapPost("/custody-events", AddEvent).RequireAuthorization(Policies.RecordOrTrace).Validate<CustodyEventRequest>()
+            .ProducesProblem(404)
+            .WithName("AddCustodyEvent").WithSummary("Adds one custody event to a firearm's chain, with the caller's agency as its source.");
+        firearms.MapGet("/trace", Trace).RequireAuthorization(Roles.Search).ProducesProblem(404)
+            .WithName("GetTraceReport").WithSummary("The trace report: chain in time order, gaps, diversion point, time to crime, indicators.");
+
+        var requests = routes.MapGroup("/trace-requests").WithTags("Trace requests").RequireAuthorization(Roles.Trace);
+        requests.MapPost("/", CreateRequest).Validate<CreateTraceRequest>().ProducesProblem(404)
+            .WithName("CreateTraceRequest").WithSummary("Asks another agency for its records on a firearm; the addressee gets a trace-request alert.");
+        requests.MapGet("/", ListRequests).ProducesValidationProblem()
+            .WithName("ListTraceRequests").WithSummary("The caller agency's incoming and/or outgoing trace requests, newest first.");
+        requests.MapGet("/stats", Stats)
+            .WithName("GetTraceRequestStats").WithSummary("Per addressee country: requests received, answered, median days to answer, overdue now.");
+        requests.MapGet("/{id:long}", GetRequest).ProducesProblem(404)
+            .WithName("GetTraceRequest").WithSummary("One trace request the caller's agency sent or received.");
+        requests.MapPost("/{id:long}/response", Answer).Validate<TraceAnswerRequest>()
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
+            .WithName("AnswerTraceRequest").WithSummary("The addressee answers, once; the events join the chain and the requester gets a trace-answered alert.");
+        requests.MapPost("/{id:long}/close", Close).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
+            .WithName("CloseTraceRequest").WithSummary("The requester closes a request; the addressee no longer reads the firearm through it.");
+        return requests;
+    }
+
+    private static async Task<Results<Created<CustodyEventResponse>, ValidationProblem, ProblemHttpResult>> AddEvent(
+        long id, CustodyEventRequest request, Caller caller, Db db, CustodyEventStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var firearm = await store.FindTraceableAsync(connection, tx, id, caller, ct);
+        if (firearm is null)
+        {
+            return FirearmNotFound(id);
+        }
+
+        var e = CustodyEvents.ToCore(request, "new", caller.AgencyCode, now);
+        var stored = (await store.ChainAsync(connection, tx, id, ct)).Select(CustodyEvents.ToCore);
+        if (CustodyEventStore.Validate([(e, "")], stored, firearm.YearOfManufacture, DateOnly.FromDateTime(now.UtcDateTime)) is { } errors)
+        {
+            return TypedResults.ValidationProblem(CustodyEvents.ToProblemErrors(errors), title: "The request is not valid.");
+        }
+
+        var eventId = await store.InsertAsync(connection, tx, id, e, caller.AgencyId, null, ct);
+        await tx.CommitAsync(ct);
+        // Events have no route of their own: they are read as part of the firearm's trace report.
+        return TypedResults.Created(TraceLocation(id), CustodyEvents.ToResponse(e with { Id = CustodyEvents.Id(eventId) }, id, null));
+    }
+
+    private static async Task<Results<Ok<TraceReportResponse>, ProblemHttpResult>> Trace(
+        long id, Caller caller, Db db, CustodyEventStore store, CancellationToken ct)
+    {
+        await using var connection = await db.OpenReadOnlyAsync(ct);
+        var firearm = await store.FindTraceableAsync(connection, null, id, caller, ct);
+        if (firearm is null)
+        {
+            return FirearmNotFound(id);
+        }
+        var rows = await store.ChainAsync(connection, null, id, ct);
+        var report = ChainAnalyzer.Analyze(rows.Select(CustodyEvents.ToCore), firearm.ObliteratedSerial);
+        var requests = rows.ToDictionary(r => CustodyEvents.Id(r.Id), r => r.TraceRequestId, StringComparer.Ordinal);
+        return TypedResults.Ok(CustodyEvents.ToResponse(id, report, requests));
+    }
+
+    private static async Task<Results<Created<TraceRequestResponse>, ProblemHttpResult>> CreateRequest(
+        CreateTraceRequest request, Caller caller, TraceRequestStore store, CancellationToken ct) =>
+        await store.CreateAsync(request, caller, ct) switch
+        {
+            TraceRequestStore.CreateOutcome.Created(var created) => TypedResults.Created(RequestLocation(created.Id), created),
+            TraceRequestStore.CreateOutcome.AgencyNotFound =>
+                Problems.NotFound($"No agency has code '{request.ToAgency}'; GET /api/v1/agencies lists them."),
+            TraceRequestStore.CreateOutcome.ToSelf =>
+                Problems.BadRequest("toAgency", "'toAgency' is your own agency; a trace request asks another agency for its records."),
+            _ => FirearmNotFound(request.FirearmId!.Value),
+        };
+
+    private static async Task<Results<Ok<TraceRequestPage>, ProblemHttpResult>> ListRequests(
+        Caller caller, TraceRequestStore store, CancellationToken ct,
+        string? direction = null, string? status = null, int? limit = null, string? cursor = null)
+    {
+        if (direction is not null and not (TraceVocabulary.Incoming or TraceVocabulary.Outgoing))
+        {
+            return Problems.BadRequest("direction", "'direction' must be 'incoming' or 'outgoing' (omit it for both).");
+        }
+        if (status is not null && !TraceVocabulary.Statuses.Contains(status))
+        {
+            return Problems.BadRequest("status", $"'status' must be one of {string.Join(", ", TraceVocabulary.Statuses)}.");
+        }
+        if (!Cursor.TryLimit(limit, out var take))
+        {
+            return Problems.BadRequest("limit", $"'limit' must be between 1 and {Cursor.MaxLimit}.");
+        }
+        var beforeId = long.MaxValue;
+        if (cursor is not null)
+        {
+            if (Cursor.DecodeId(cursor) is not { } decoded)
+            {
+                return Problems.BadRequest("cursor", "'cursor' is not a cursor this service issued; start again without it.");
+            }
+            beforeId = decoded;
+        }
+        return TypedResults.Ok(await store.ListAsync(caller, direction, status, beforeId, take, ct));
+    }
+
+    private static async Task<Results<Ok<TraceRequestResponse>, ProblemHttpResult>> GetRequest(
+        long id, Caller caller, TraceRequestStore store, CancellationToken ct) =>
+        await store.GetAsync(id, caller, ct) is { } found ? TypedResults.Ok(found) : RequestNotFound(id);
+
+    private static async Task<Ok<IReadOnlyList<TraceCountryStats>>> Stats(TraceRequestStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.StatsAsync(ct));
+
+    private static async Task<Results<Ok<TraceRequestResponse>, ValidationProblem, ProblemHttpResult>> Answer(
+        long id, TraceAnswerRequest answer, Caller caller, TraceRequestStore store, CancellationToken ct) =>
+        await store.AnswerAsync(id, answer, caller, ct) switch
+        {
+            TraceRequestStore.AnswerOutcome.Answered(var answered) => TypedResults.Ok(answered),
+            TraceRequestStore.AnswerOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors, title: "The request is not valid."),
+            TraceRequestStore.AnswerOutcome.NotAddressee => Forbidden($"Only the addressee of trace request {id} may answer it."),
+            TraceRequestStore.AnswerOutcome.NotOpen(var status) =>
+                Problems.Conflict($"Trace request {id} is {status}; a request is answered once, while it is open."),
+            TraceRequestStore.AnswerOutcome.FirearmWithdrawn => Problems.NotFound($"The firearm of trace request {id} has been withdrawn."),
+            _ => RequestNotFound(id),
+        };
+
+    private static async Task<Results<Ok<TraceRequestResponse>, ProblemHttpResult>> Close(
+        long id, Caller caller, TraceRequestStore store, CancellationToken ct) =>
+        await store.CloseAsync(id, caller, ct) switch
+        {
+            TraceRequestStore.CloseOutcome.Closed(var closed) => TypedResults.Ok(closed),
+            TraceRequestStore.CloseOutcome.NotRequester => Forbidden($"Only the agency that sent trace request {id} may close it."),
+            TraceRequestStore.CloseOutcome.AlreadyClosed => Problems.Conflict($"Trace request {id} is already closed."),
+            _ => RequestNotFound(id),
+        };
+
+    private static string TraceLocation(long firearmId) => $"{IArmsApp.ApiBase}/firearms/{firearmId}/trace";
+
+    private static string RequestLocation(long id) => $"{IArmsApp.ApiBase}/trace-requests/{id}";
+
+    private static ProblemHttpResult FirearmNotFound(long id) => Problems.NotFound($"No firearm record {id} is visible to your agency.");
+
+    private static ProblemHttpResult RequestNotFound(long id) => Problems.NotFound($"Your agency neither sent nor received trace request {id}.");
+
+    private static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(detail, statusCode: 403, title: "Forbidden.");
+}

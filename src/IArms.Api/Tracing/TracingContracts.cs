@@ -1,0 +1,150 @@
+namespace IArms.Api.Tracing;
+
+/// <summary>A holder or counterparty in a custody event: <c>kind</c> is one of the party kinds of DESIGN.md.</summary>
+public sealed record CustodyParty(string? Name, string? Kind, string? CountryCode, string? Licence);
+
+/// <summary>The document a custody event took place under: <c>kind</c> is export-licence, import-licence, end-user-certificate or transfer-permit.</summary>
+public sealed record CustodyAuthorization(string? Kind, string? Reference);
+
+/// <summary>One custody event as an agency sends it; the service sets its id and source (the caller's agency).</summary>
+public sealed record CustodyEventRequest(
+    string? Type,
+    DateOnly? Date,
+    CustodyParty? FromParty,
+    CustodyParty? ToParty,
+    string? CountryCode,
+    string? Place,
+    string? DocumentReference,
+    string? Notes,
+    CustodyAuthorization? Authorization);
+
+/// <summary>A stored custody event. <c>source</c> is the code of the agency that supplied it.</summary>
+public sealed record CustodyEventResponse(
+    long Id,
+    long FirearmId,
+    string Type,
+    DateOnly Date,
+    CustodyParty? FromParty,
+    CustodyParty? ToParty,
+    string? CountryCode,
+    string? Place,
+    string? DocumentReference,
+    string? Notes,
+    CustodyAuthorization? Authorization,
+    string Source,
+    long? TraceRequestId,
+    DateTimeOffset RecordedAt);
+
+/// <summary>A hole in the chain between two consecutive events: <c>custody-discontinuity</c> or <c>silence</c>.</summary>
+public sealed record TraceGap(long AfterEventId, long BeforeEventId, string Kind);
+
+/// <summary>Where the weapon left lawful hands, and how sure the chain makes us.</summary>
+public sealed record TraceDiversion(
+    string Reason,
+    string Confidence,
+    CustodyParty? LastLawfulHolder,
+    long? LastLawfulEventId,
+    long? FirstIllicitEventId,
+    string? CountryCode,
+    DateOnly? DateFrom,
+    DateOnly? DateTo);
+
+/// <summary>The trace report of a firearm: its chain in time order and what the chain shows.</summary>
+public sealed record TraceReportResponse(
+    long FirearmId,
+    IReadOnlyList<CustodyEventResponse> Chain,
+    IReadOnlyList<TraceGap> Gaps,
+    TraceDiversion? Diversion,
+    int? TimeToCrimeDays,
+    IReadOnlyList<string> Indicators);
+
+/// <summary>Asks another agency for its records on a firearm. <c>priority</c> is routine (default, due in 30 days) or urgent (due in 2 days).</summary>
+public sealed record CreateTraceRequest(long? FirearmId, string? ToAgency, string? Priority, string? Message, DateOnly? DueDate);
+
+/// <summary>
+/// The addressee's answer. <c>outcome</c>: traced, partially-traced, not-traced; <c>reasonCode</c> (no-record,
+/// records-destroyed, pre-marking-era, illegible-serial, other) is required when not traced.
+/// </summary>
+public sealed record TraceAnswerRequest(string? Outcome, string? ReasonCode, IReadOnlyList<CustodyEventRequest>? Events, string? Notes);
+
+/// <summary>What the addressee of a trace request is shown of the firearm (the requester shares it by asking).</summary>
+public sealed record TraceFirearm(
+    long Id,
+    string OwnerAgency,
+    string SerialNumber,
+    string Make,
+    string Model,
+    string Calibre,
+    string Type,
+    string? CountryOfManufacture,
+    int? YearOfManufacture,
+    bool ObliteratedSerial);
+
+/// <summary>An answer given to a trace request, with the events it added to the chain.</summary>
+public sealed record TraceAnswer(
+    string Outcome,
+    string? ReasonCode,
+    string Notes,
+    IReadOnlyList<CustodyEventResponse> Events,
+    DateTimeOffset AnsweredAt);
+
+/// <summary>
+/// A trace request. <c>status</c> is open, answered or closed, and shows as <c>overdue</c> while it is open
+/// after its <c>dueDate</c> (due by the end of that day, UTC).
+/// </summary>
+public sealed record TraceRequestResponse(
+    long Id,
+    long FirearmId,
+    TraceFirearm Firearm,
+    string FromAgency,
+    string FromCountry,
+    string ToAgency,
+    string ToCountry,
+    string Priority,
+    string Message,
+    DateOnly DueDate,
+    string Status,
+    bool Overdue,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ClosedAt,
+    TraceAnswer? Answer);
+
+/// <summary>One page of trace requests, newest first; pass <see cref="NextCursor"/> back as <c>cursor</c> until it is null.</summary>
+public sealed record TraceRequestPage(IReadOnlyList<TraceRequestResponse> Items, string? NextCursor);
+
+/// <summary>How one country answers the trace requests addressed to its agencies.</summary>
+public sealed record TraceCountryStats(
+    string CountryCode,
+    int RequestsReceived,
+    int Answered,
+    double? MedianDaysToAnswer,
+    int OverdueNow);
+
+/// <summary>The wire names of trace requests' fields.</summary>
+public static class TraceVocabulary
+{
+    public const string Routine = "routine";
+    public const string Urgent = "urgent";
+    public static readonly IReadOnlyList<string> Priorities = [Routine, Urgent];
+
+    public const string Open = "open";
+    public const string Answered = "answered";
+    public const string Closed = "closed";
+    public const string Overdue = "overdue";
+
+    /// <summary>Statuses a client can filter on: the stored ones plus <c>overdue</c>, which is shown, not stored.</summary>
+    public static readonly IReadOnlyList<string> Statuses = [Open, Overdue, Answered, Closed];
+
+    public const string Traced = "traced";
+    public const string PartiallyTraced = "partially-traced";
+    public const string NotTraced = "not-traced";
+    public static readonly IReadOnlyList<string> Outcomes = [Traced, PartiallyTraced, NotTraced];
+
+    public static readonly IReadOnlyList<string> ReasonCodes = ["no-record", "records-destroyed", "pre-marking-era", "illegible-serial", "other"];
+
+    public const string Incoming = "incoming";
+    public const string Outgoing = "outgoing";
+
+    /// <summary>Default time to answer: 30 days for routine, 2 days for urgent.</summary>
+    public static int DefaultDays(string priority) => priority == Urgent ? 2 : 30;
+}
