@@ -27,18 +27,9 @@ public static class AlertApi
         {
             return Problems.BadRequest("kind", $"'kind' must be one of {string.Join(", ", AlertKinds.All)}.");
         }
-        if (!Cursor.TryLimit(limit, out var take))
+        if (Cursor.TryPage(limit, cursor, long.MaxValue, out var take, out var beforeId) is { } badPage)
         {
-            return Problems.BadRequest("limit", $"'limit' must be between 1 and {Cursor.MaxLimit}.");
-        }
-        long beforeId = long.MaxValue;
-        if (cursor is not null)
-        {
-            if (Cursor.DecodeId(cursor) is not { } decoded)
-            {
-                return Problems.BadRequest("cursor", "'cursor' is not a cursor this service issued; start again without it.");
-            }
-            beforeId = decoded;
+            return badPage;
         }
         return TypedResults.Ok(await store.ListAsync(caller, status != "all", kind, beforeId, take, ct));
     }

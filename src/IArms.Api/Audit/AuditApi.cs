@@ -65,18 +65,9 @@ public static class AuditApi
         {
             return Problems.BadRequest("to", "'to' must be later than 'from'.");
         }
-        if (!Cursor.TryLimit(limit, out var take))
+        if (Cursor.TryPage(limit, cursor, long.MaxValue, out var take, out var beforeId) is { } badPage)
         {
-            return Problems.BadRequest("limit", $"'limit' must be between 1 and {Cursor.MaxLimit}.");
-        }
-        var beforeId = long.MaxValue;
-        if (cursor is not null)
-        {
-            if (Cursor.DecodeId(cursor) is not { } decoded)
-            {
-                return Problems.BadRequest("cursor", "'cursor' is not a cursor this service issued; start again without it.");
-            }
-            beforeId = decoded;
+            return badPage;
         }
 
         await using var connection = await db.OpenReadOnlyAsync(ct);

@@ -80,18 +80,9 @@ public static class FirearmApi
         {
             return Problems.BadRequest("countryCode", "'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.");
         }
-        if (!Cursor.TryLimit(limit, out var take))
+        if (Cursor.TryPage(limit, cursor, 0, out var take, out var afterId) is { } badPage)
         {
-            return Problems.BadRequest("limit", $"'limit' must be between 1 and {Cursor.MaxLimit}.");
-        }
-        long afterId = 0;
-        if (cursor is not null && Cursor.DecodeId(cursor) is not { } decoded)
-        {
-            return Problems.BadRequest("cursor", "'cursor' is not a cursor this service issued; start again without it.");
-        }
-        else if (cursor is not null)
-        {
-            afterId = Cursor.DecodeId(cursor)!.Value;
+            return badPage;
         }
 
         var query = new FirearmListQuery(status, type, countryCode, string.IsNullOrWhiteSpace(make) ? null : make, updatedSince, afterId, take);

@@ -42,10 +42,28 @@ public static class Cursor
         }
     }
 
-    /// <summary>Validates <c>limit</c>: absent means the default, above the maximum is capped, below 1 is an error.</summary>
-    public static bool TryLimit(int? limit, out int value)
+    /// <summary>
+    /// Reads the <c>limit</c> and <c>cursor</c> query parameters of a keyset-paged list: an absent limit is
+    /// the default, one above the maximum is capped, one below 1 is refused; an absent cursor starts at
+    /// <paramref name="start"/>. Returns the 400 to answer, or null when both are usable.
+    /// </summary>
+    public static ProblemHttpResult? TryPage(int? limit, string? cursor, long start, out int take, out long position)
     {
-        value = Math.Min(limit ?? DefaultLimit, MaxLimit);
-        return value >= 1;
+        take = Math.Min(limit ?? DefaultLimit, MaxLimit);
+        position = start;
+        if (take < 1)
+        {
+            return Problems.BadRequest("limit", $"'limit' must be between 1 and {MaxLimit}.");
+        }
+        if (cursor is null)
+        {
+            return null;
+        }
+        if (DecodeId(cursor) is not { } decoded)
+        {
+            return Problems.BadRequest("cursor", "'cursor' is not a cursor this service issued; start again without it.");
+        }
+        position = decoded;
+        return null;
     }
 }

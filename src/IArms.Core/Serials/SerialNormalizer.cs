@@ -45,27 +45,7 @@ public static class SerialNormalizer
             return raw;
         }
 
-        char[]? rented = null;
-        Span<char> buffer = raw.Length <= 256
-            ? stackalloc char[raw.Length]
-            : (rented = ArrayPool<char>.Shared.Rent(raw.Length));
-        var length = 0;
-        foreach (var c in raw)
-        {
-            var folded = ToSerialChar(c);
-            if (folded != '\0')
-            {
-                buffer[length++] = folded;
-            }
-        }
-
-        var result = new string(buffer[..length]);
-        if (rented is not null)
-        {
-            ArrayPool<char>.Shared.Return(rented);
-        }
-
-        return result;
+        return Fold(raw, ToSerialChar);
     }
 
     /// <summary>
@@ -90,14 +70,20 @@ public static class SerialNormalizer
             return normalized;
         }
 
+        return Fold(normalized, FoldLookAlike);
+    }
+
+    /// <summary>Maps every character, dropping those mapped to '\0', without a heap buffer for serial-sized input.</summary>
+    private static string Fold(string input, Func<char, char> map)
+    {
         char[]? rented = null;
-        Span<char> buffer = normalized.Length <= 256
-            ? stackalloc char[normalized.Length]
-            : (rented = ArrayPool<char>.Shared.Rent(normalized.Length));
+        Span<char> buffer = input.Length <= 256
+            ? stackalloc char[input.Length]
+            : (rented = ArrayPool<char>.Shared.Rent(input.Length));
         var length = 0;
-        foreach (var c in normalized)
+        foreach (var c in input)
         {
-            var folded = FoldLookAlike(c);
+            var folded = map(c);
             if (folded != '\0')
             {
                 buffer[length++] = folded;
