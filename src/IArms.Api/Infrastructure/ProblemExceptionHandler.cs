@@ -22,8 +22,19 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var problem = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(bad),
+            _ when IsTransientDatabaseFailure(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The database is busy.",
+                Detail = "The request was not completed and nothing was changed. Retry in a few seconds.",
+            },
             _ => null,
         };
+        if (problem?.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning(exception, "Database busy on {Method} {Path}", context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = "5";
+        }
         if (problem is null)
         {
             logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -60,6 +71,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
         return new ProblemDetails { Status = bad.StatusCode, Title = "The request is malformed.", Detail = bad.Message };
     }
+
+    /// <summary>Lock contention or a timeout: the transaction was rolled back and a retry can succeed.</summary>
+    private static bool IsTransientDatabaseFailure(Exception e) => e switch
+    {
+        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
+        Microsoft.Data.SqlClient.SqlException s => s.Number is -2 or 1205, // timeout, deadlock victim
+        TimeoutException => true,
+        _ => false,
+    };
 
     /// <summary>Turns System.Text.Json's <c>$.otherSerials[0].value</c> into <c>otherSerials[0].value</c>.</summary>
     internal static string JsonPathToField(string? path)

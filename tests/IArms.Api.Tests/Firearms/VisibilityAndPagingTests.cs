@@ -125,6 +125,15 @@ public class VisibilityAndPagingTests
         await (await _owner.GetAsync($"/api/v1/firearms?{query}")).ExpectFieldErrorAsync(field);
     }
 
+    [TestCase("limit=abc")]
+    [TestCase("updatedSince=yesterday")]
+    [TestCase("limit=99999999999999999999")]
+    public async Task UnparsableListParametersAreBadRequests(string query)
+    {
+        var problem = await (await _owner.GetAsync($"/api/v1/firearms?{query}")).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That((string?)problem["detail"], Does.Contain(query.Split('=')[0]));
+    }
+
     [Test]
     public async Task ALimitAboveTheMaximumIsCapped()
     {
