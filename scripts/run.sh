@@ -24,10 +24,13 @@ Demo API keys (header X-Api-Key; demo databases only):
   DE-BKA  search, record, trace, audit   demo-de-bka-key-0000000000000002
   US-ATF  search, record, trace          demo-us-atf-key-0000000000000003
   BE-FPP  search                         demo-be-fpp-key-0000000000000004
+  UA-NCB  search, record, trace          demo-ua-ncb-key-0000000000000005
 
 Try:
   curl -s -X POST $url/api/v1/searches -H 'X-Api-Key: demo-de-bka-key-0000000000000002' \\
        -H 'Content-Type: application/json' -d '{"serialNumber":"A8 I23 4S6","purpose":"seizure"}'
+
+  curl -s $url/api/v1/firearms/3/trace -H 'X-Api-Key: demo-de-bka-key-0000000000000002'
 
 Press Ctrl+C to stop.
 INFO

@@ -2,6 +2,7 @@ using Dapper;
 using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
+using IArms.Api.Tracing;
 
 namespace IArms.Api.Demo;
 
@@ -9,7 +10,7 @@ namespace IArms.Api.Demo;
 /// A few agencies, keys and records so that a newcomer can try the API at once (<c>scripts/run.sh</c>).
 /// The keys are fixed and public: demo databases only.
 /// </summary>
-public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms, ILogger<DemoData> logger)
+public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms, TraceRequestStore traces, ILogger<DemoData> logger)
 {
     public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
     [
@@ -17,6 +18,7 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
         ("DE-BKA", "Bundeskriminalamt", "DE", "demo-de-bka-key-0000000000000002", [Roles.Search, Roles.Record, Roles.Trace, Roles.Audit]),
         ("US-ATF", "Bureau of Alcohol, Tobacco, Firearms and Explosives", "US", "demo-us-atf-key-0000000000000003", [Roles.Search, Roles.Record, Roles.Trace]),
         ("BE-FPP", "Belgian Federal Police", "BE", "demo-be-fpp-key-0000000000000004", [Roles.Search]),
+        ("UA-NCB", "INTERPOL NCB Kyiv", "UA", "demo-ua-ncb-key-0000000000000005", [Roles.Search, Roles.Record, Roles.Trace]),
     ];
 
     private static readonly SqlText CountFirearms = SqlText.Same("SELECT COUNT(*) FROM firearm");
@@ -48,11 +50,40 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
             return;
         }
 
+        var recorded = new Dictionary<string, long>();
         foreach (var (owner, record) in Records())
         {
-            await firearms.CreateAsync(record, callers[owner], ct);
+            if (await firearms.CreateAsync(record, callers[owner], ct) is FirearmStore.CreateOutcome.Created(var saved))
+            {
+                recorded[record.ExternalId!] = saved.Record.Id;
+            }
         }
+        await TraceAsync(recorded["DE-BKA-77001"], callers["DE-BKA"], callers["UA-NCB"], ct);
         logger.LogInformation("Seeded demo data: {Agencies} agencies, {Records} records", callers.Count, Records().Count());
+    }
+
+    /// <summary>
+    /// The seized AKM is traced: Germany asks Ukraine, which answers with the rifle's lawful life up to
+    /// its theft from a state depot, so that the trace report has a chain and a point of diversion to show.
+    /// </summary>
+    private async Task TraceAsync(long firearmId, Caller requester, Caller addressee, CancellationToken ct)
+    {
+        var outcome = await traces.CreateAsync(
+            new CreateTraceRequest(firearmId, addressee.AgencyCode, "urgent", "AKM seized in Hamburg; serial partly ground. Please trace.", null), requester, ct);
+        if (outcome is not TraceRequestStore.CreateOutcome.Created(var request))
+        {
+            return;
+        }
+        static CustodyParty Party(string name, string kind, string country) => new(name, kind, country, null);
+        var izhmash = Party("Izhevsk Mechanical Plant", "manufacturer", "RU");
+        var depot = Party("Ministry of Defence depot 1142", "state-stockpile", "UA");
+        await traces.AnswerAsync(request.Id, new TraceAnswerRequest("traced", null,
+        [
+            new("manufactured", new DateOnly(1988, 5, 10), null, izhmash, "RU", "Izhevsk", "ledger 88/1142", null, null),
+            new("transferred", new DateOnly(1989, 2, 1), izhmash, depot, "UA", "Kharkiv", "transfer 89-0042", null,
+                new CustodyAuthorization("transfer-permit", "MoD-89-0042")),
+            new("reported-stolen", new DateOnly(2022, 4, 1), depot, null, "UA", "Kharkiv", "UA-MoD-2022-118", "Depot overrun", null),
+        ], "Rifle listed in the depot inventory until the 2022 loss report."), addressee, ct);
     }
 
     private static IEnumerable<(string Owner, FirearmRequest Record)> Records()
