@@ -40,6 +40,7 @@ public static class IArmsApp
         services.AddSingleton<ReferenceCatalog>();
         services.AddSingleton<IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
         services.AddSingleton<ReferenceStore>();
+        services.AddHostedService<ReferenceRefresh>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<IFirearmChangeListener, SerialIndex>();
         services.AddSingleton<SerialSearch>();

@@ -9,7 +9,7 @@ app.UseIArms();
 if (args.Length > 0 && args[0] == "migrate")
 {
     // `dotnet IArms.Api.dll migrate`: bring the database up to date and exit.
-    app.Services.GetRequiredService<Migrator>().Migrate();
+    app.Services.GetRequiredService<Migrator>().Migrate(createDatabase: true);
     Console.WriteLine($"Database migrated ({app.Services.GetRequiredService<Db>().Provider}).");
     return;
 }

@@ -70,7 +70,7 @@ public sealed class AgencyStore(Db db, TimeProvider clock)
 
     public async Task<long?> FindIdAsync(string code, CancellationToken ct)
     {
-        await using var connection = await db.OpenReadOnlyAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(SelectAgencyId), new { code }, cancellationToken: ct));
     }
 
@@ -107,7 +107,7 @@ public sealed class AgencyStore(Db db, TimeProvider clock)
 
     public async Task<IReadOnlyList<ApiKeyResponse>> ListKeysAsync(string code, CancellationToken ct)
     {
-        await using var connection = await db.OpenReadOnlyAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(db.Sql(SelectKeys), new { code }, cancellationToken: ct));
         return rows.Select(r => new ApiKeyResponse(r.Id, r.Prefix, [.. ApiKeys.SplitRoles(r.Roles).Order(StringComparer.Ordinal)], r.Label, r.CreatedAt, r.RevokedAt)).ToList();
     }
@@ -125,6 +125,12 @@ public sealed class AgencyStore(Db db, TimeProvider clock)
         var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(KeyExists), new { id, code }, cancellationToken: ct));
         return exists > 0 ? RevokeOutcome.AlreadyRevoked : RevokeOutcome.NotFound;
     }
+
+    private static readonly SqlText KeyHashExists = SqlText.Same("SELECT COUNT(*) FROM api_key WHERE key_hash = @hash");
+
+    /// <summary>True when a key with this secret was ever issued, revoked or not.</summary>
+    public async Task<bool> KeyExistsAsync(DbConnection connection, DbTransaction transaction, string key, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(KeyHashExists), new { hash = ApiKeys.Hash(key) }, transaction, cancellationToken: ct)) > 0;
 
     public async Task<bool> AnyAdminKeyAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountAdminKeys), transaction: transaction, cancellationToken: ct)) > 0;

@@ -37,7 +37,8 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKeys.Hash(presented);
-        await using var connection = await db.OpenReadOnlyAsync(Context.RequestAborted);
+        // The primary, never a replica: a revoked key must stop working at once.
+        await using var connection = await db.OpenAsync(Context.RequestAborted);
         var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
             new CommandDefinition(db.Sql(FindKey), new { hash }, cancellationToken: Context.RequestAborted));
         if (row is null || !ApiKeys.HashesEqual(row.KeyHash, hash))

@@ -15,8 +15,12 @@ public static class ApiKeys
 
     public static byte[] Hash(string key) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
 
-    /// <summary>The first characters, kept so that an administrator can tell keys apart.</summary>
-    public static string DisplayPrefix(string key) => key.Length <= 12 ? key[..Math.Min(4, key.Length)] : key[..12];
+    /// <summary>
+    /// A few leading characters, kept so that an administrator can tell keys apart: four random characters
+    /// of a generated key, or the first four of a chosen one (never enough of it to help a guesser).
+    /// </summary>
+    public static string DisplayPrefix(string key) =>
+        key.StartsWith(Prefix, StringComparison.Ordinal) ? key[..(Prefix.Length + 4)] : key[..Math.Min(4, key.Length / 4)];
 
     public static bool HashesEqual(byte[] a, byte[] b) => CryptographicOperations.FixedTimeEquals(a, b);
 

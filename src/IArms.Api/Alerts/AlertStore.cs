@@ -52,7 +52,7 @@ public sealed class AlertStore(Db db, TimeProvider clock)
 
     private static readonly SqlText SelectInbox = new(
         $"SELECT {Columns} {InboxFilter} ORDER BY al.id DESC LIMIT @take",
-        $"SELECT TOP (@take) {Columns} {InboxFilter} ORDER BY al.id DESC");
+        $"SELECT TOP (@take) {Columns} {InboxFilter} ORDER BY al.id DESC OPTION (RECOMPILE)");
 
     private static readonly SqlText SelectOne = SqlText.Same($"SELECT {Columns} WHERE al.id = @id AND al.agency_id = @agencyId");
 

@@ -36,7 +36,14 @@ public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger)
     public async Task WriteAsync(AuditRecord entry, IReadOnlyList<NewAlert> raised, CancellationToken ct)
     {
         var pending = new Pending(entry, raised, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, ct);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ServiceUnavailableException("The service is shutting down; the search was not audited, so it was not performed.");
+        }
         // Not cancelled with the request: once queued, the entry is written whether or not the client waits.
         await pending.Done.Task;
     }
@@ -62,7 +69,7 @@ public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger)
             _queue.Writer.TryComplete();
             while (_queue.Reader.TryRead(out var item))
             {
-                item.Done.TrySetException(new InvalidOperationException("The service is shutting down; the audit entry was not written."));
+                item.Done.TrySetException(new ServiceUnavailableException("The service is shutting down; the audit entry was not written."));
             }
         }
     }
@@ -74,9 +81,10 @@ public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger)
             await WriteBatchAsync(batch);
             batch.ForEach(p => p.Done.TrySetResult());
         }
-        catch (Exception e) when (batch.Count > 1)
+        catch (Exception e) when (batch.Count > 1 && !DatabaseErrors.IsTransient(e))
         {
-            // One bad entry must not fail its neighbours: retry each alone.
+            // One bad entry must not fail its neighbours: retry each alone. (A busy or timed-out database
+            // would fail each retry just as slowly, so then the whole batch fails at once instead.)
             logger.LogWarning(e, "Audit batch of {Count} failed; retrying entries one by one", batch.Count);
             foreach (var item in batch)
             {
@@ -85,8 +93,8 @@ public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger)
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Audit entry could not be written");
-            batch[0].Done.TrySetException(e);
+            logger.LogError(e, "{Count} audit entries could not be written", batch.Count);
+            batch.ForEach(p => p.Done.TrySetException(e));
         }
     }
 

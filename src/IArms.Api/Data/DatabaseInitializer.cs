@@ -74,6 +74,12 @@ public sealed class DatabaseInitializer(
         {
             return;
         }
+        if (await agencies.KeyExistsAsync(connection, tx, key, ct))
+        {
+            // The bootstrap key was revoked on purpose: bringing it back would undo that.
+            logger.LogError("No admin key is active and IArms:BootstrapAdminKey names a revoked key; set a new bootstrap key to recover.");
+            return;
+        }
         var agencyId = await connection.QuerySingleOrDefaultAsync<long?>(
             new CommandDefinition(db.Sql(SelectAgency), new { code = CentralAgencyCode }, tx, cancellationToken: ct))
             ?? await connection.QuerySingleAsync<long>(new CommandDefinition(db.Sql(InsertCentralAgency), new

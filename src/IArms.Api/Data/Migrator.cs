@@ -9,7 +9,11 @@ namespace IArms.Api.Data;
 /// <summary>Applies the versioned scripts of <c>Data/Migrations/{provider}</c> with DbUp.</summary>
 public sealed class Migrator(Db db, ILogger<Migrator> logger)
 {
-    public void Migrate()
+    /// <summary>
+    /// Applies the scripts not yet applied. <paramref name="createDatabase"/> (the <c>migrate</c> command) also
+    /// creates a missing SQL Server database, which needs rights a running service should not hold.
+    /// </summary>
+    public void Migrate(bool createDatabase = false)
     {
         var folder = $".Data.Migrations.{db.Provider}.";
         bool IsOurs(string name) => name.Contains(folder, StringComparison.Ordinal);
@@ -18,7 +22,10 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
         UpgradeEngineBuilder builder;
         if (db.Provider == DatabaseProvider.SqlServer)
         {
-            EnsureDatabase.For.SqlDatabase(db.ConnectionString);
+            if (createDatabase)
+            {
+                EnsureDatabase.For.SqlDatabase(db.ConnectionString);
+            }
             builder = DeployChanges.To.SqlDatabase(db.ConnectionString);
         }
         else

@@ -104,8 +104,7 @@ public static class FirearmApi
             return visible.Record.OwnerAgency != caller.AgencyCode ? NotOwner(id) : Problems.PreconditionRequired();
         }
 
-        var expected = ParseETag(ifMatch);
-        var outcome = await store.UpdateAsync(id, expected ?? -1, request, caller, ct);
+        var outcome = await store.UpdateAsync(id, current => Matches(ifMatch, current), request, caller, ct);
         switch (outcome)
         {
             case FirearmStore.UpdateOutcome.Updated(var saved):
@@ -142,15 +141,25 @@ public static class FirearmApi
 
     private static void SetETag(HttpResponse response, long version) => response.Headers.ETag = FormatETag(version);
 
-    /// <summary>Reads a strong ETag made by <see cref="FormatETag"/>; null when it is not one of ours (it then matches nothing).</summary>
-    internal static long? ParseETag(string header)
+    /// <summary>
+    /// Reads the If-Match header: a list of strong ETags made by <see cref="FormatETag"/> (weak ones never
+    /// match, as RFC 9110 requires), or <c>*</c>, which matches the current version.
+    /// </summary>
+    internal static bool Matches(string header, long current)
     {
-        var value = header.Trim();
-        if (value.StartsWith("W/", StringComparison.Ordinal))
+        foreach (var tag in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            value = value[2..];
+            if (tag == "*")
+            {
+                return true;
+            }
+            if (tag.Length > 2 && tag[0] == '"' && tag[^1] == '"'
+                && long.TryParse(tag.AsSpan(1, tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+                && version == current)
+            {
+                return true;
+            }
         }
-        value = value.Trim('"');
-        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+        return false;
     }
 }

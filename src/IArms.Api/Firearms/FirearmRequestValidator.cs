@@ -21,6 +21,7 @@ public sealed class FirearmRequestValidator : AbstractValidator<FirearmRequest>
             .WithMessage("'serialNumber' must contain at least one letter or digit.");
         RuleFor(x => x.OtherSerials).Must(o => o is null || o.Count <= MaxOtherSerials)
             .WithMessage($"At most {MaxOtherSerials} other serials.");
+        RuleForEach(x => x.OtherSerials).NotNull().WithMessage("An other serial must be an object, not null.");
         RuleForEach(x => x.OtherSerials).ChildRules(other =>
         {
             other.RuleFor(o => o.Location).NotEmpty().Must(FirearmVocabulary.IsSerialLocation)
@@ -65,7 +66,7 @@ public sealed class FirearmRequestValidator : AbstractValidator<FirearmRequest>
             .Must(c => c is null || c.Count == 0)
             .WithMessage("'visibility.countries' is only allowed with the scope 'countries'.")
             .When(x => x.Visibility?.Scope == "all");
-        RuleForEach(x => x.Visibility!.Countries).Must(Countries.IsValid)
+        RuleForEach(x => x.Visibility!.Countries).Must(c => c is not null && Countries.IsValid(c))
             .WithMessage("Each of 'visibility.countries' must be an ISO 3166-1 alpha-2 code in upper case.")
             .When(x => x.Visibility?.Countries is not null);
     }

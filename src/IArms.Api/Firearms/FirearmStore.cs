@@ -18,7 +18,7 @@ public enum FirearmChangeKind { Created, Updated, Withdrawn }
 /// data) written here commits or rolls back together with the record, so it never drifts.
 /// </summary>
 public sealed record FirearmChange(
-    DbConnection Connection, DbTransaction Transaction, long FirearmId, FirearmChangeKind Kind, StoredFirearm? Record);
+    DbConnection Connection, DbTransaction Transaction, long FirearmId, FirearmChangeKind Kind, StoredFirearm? Record, DateTimeOffset At);
 
 /// <summary>Implemented by features that derive data from records; called inside the record's transaction.</summary>
 public interface IFirearmChangeListener
@@ -85,7 +85,8 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
 
     public async Task<Saved?> GetAsync(long id, Caller caller, CancellationToken ct)
     {
-        await using var connection = await db.OpenReadOnlyAsync(ct);
+        // The primary: a client that has just written must read its own write (and its new ETag).
+        await using var connection = await db.OpenAsync(ct);
         return await GetAsync(connection, null, id, caller, ct);
     }
 
@@ -151,12 +152,12 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
                 var inserted = await connection.QuerySingleAsync<IdVersion>(new CommandDefinition(db.Sql(FirearmSql.Insert), record, tx, cancellationToken: ct));
                 record.Id = inserted.Id;
                 await WriteVisibilityAsync(connection, tx, record, ct);
-                await NotifyAsync(new FirearmChange(connection, tx, record.Id, FirearmChangeKind.Created, record), ct);
+                await NotifyAsync(new FirearmChange(connection, tx, record.Id, FirearmChangeKind.Created, record, record.Now), ct);
                 var saved = await GetAsync(connection, tx, record.Id, caller, ct);
                 await tx.CommitAsync(ct);
                 return new CreateOutcome.Created(saved!);
             }
-            catch (DbException e) when (attempt == 0 && IsUniqueViolation(e))
+            catch (DbException e) when (attempt == 0 && DatabaseErrors.IsUniqueViolation(e))
             {
                 // Another writer inserted the same external id between our check and our insert: look again.
                 await tx.RollbackAsync(ct);
@@ -164,11 +165,11 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
         }
     }
 
-    public async Task<UpdateOutcome> UpdateAsync(long id, long expectedVersion, FirearmRequest request, Caller caller, CancellationToken ct)
+    /// <summary>Replaces the record if <paramref name="precondition"/> accepts its current version (the If-Match check).</summary>
+    public async Task<UpdateOutcome> UpdateAsync(long id, Func<long, bool> precondition, FirearmRequest request, Caller caller, CancellationToken ct)
     {
         var record = Prepare(request, caller.AgencyId);
         record.Id = id;
-        record.ExpectedVersion = expectedVersion;
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var current = await GetAsync(connection, tx, id, caller, ct);
@@ -180,24 +181,37 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
         {
             return new UpdateOutcome.NotOwner();
         }
-        if (current.Version != expectedVersion)
+        if (!precondition(current.Version))
         {
             return new UpdateOutcome.Stale();
         }
+        // The update itself re-checks the version, so a writer that commits in between still loses.
+        record.ExpectedVersion = current.Version;
         var clash = await FindLiveByExternalIdAsync(connection, tx, caller.AgencyId, record.ExternalId, ct);
         if (clash is not null && clash.Id != id)
         {
             return new UpdateOutcome.ExternalIdTaken(clash.Id);
         }
 
-        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(FirearmSql.Update), record, tx, cancellationToken: ct));
+        long? version;
+        try
+        {
+            version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(db.Sql(FirearmSql.Update), record, tx, cancellationToken: ct));
+        }
+        catch (DbException e) when (DatabaseErrors.IsUniqueViolation(e))
+        {
+            // A concurrent create took the new external id after our check.
+            await tx.RollbackAsync(ct);
+            var taken = await FindLiveByExternalIdAsync(connection, null, caller.AgencyId, record.ExternalId, ct);
+            return new UpdateOutcome.ExternalIdTaken(taken?.Id ?? 0);
+        }
         if (version is null)
         {
             return new UpdateOutcome.Stale();
         }
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(FirearmSql.DeleteVisibility), new { id }, tx, cancellationToken: ct));
         await WriteVisibilityAsync(connection, tx, record, ct);
-        await NotifyAsync(new FirearmChange(connection, tx, id, FirearmChangeKind.Updated, record), ct);
+        await NotifyAsync(new FirearmChange(connection, tx, id, FirearmChangeKind.Updated, record, record.Now), ct);
         var saved = await GetAsync(connection, tx, id, caller, ct);
         await tx.CommitAsync(ct);
         return new UpdateOutcome.Updated(saved!);
@@ -218,8 +232,9 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
         {
             return WithdrawOutcome.NotOwner;
         }
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(FirearmSql.Withdraw), new { id, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
-        await NotifyAsync(new FirearmChange(connection, tx, id, FirearmChangeKind.Withdrawn, null), ct);
+        var now = clock.GetUtcNow();
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(FirearmSql.Withdraw), new { id, now }, tx, cancellationToken: ct));
+        await NotifyAsync(new FirearmChange(connection, tx, id, FirearmChangeKind.Withdrawn, null, now), ct);
         await tx.CommitAsync(ct);
         return WithdrawOutcome.Withdrawn;
     }
@@ -291,7 +306,7 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
         };
     }
 
-    private async Task<FirearmRow?> FindLiveByExternalIdAsync(DbConnection connection, DbTransaction tx, long ownerAgencyId, string externalId, CancellationToken ct) =>
+    private async Task<FirearmRow?> FindLiveByExternalIdAsync(DbConnection connection, DbTransaction? tx, long ownerAgencyId, string externalId, CancellationToken ct) =>
         await connection.QuerySingleOrDefaultAsync<FirearmRow>(new CommandDefinition(
             db.Sql(FirearmSql.SelectLiveByExternalId), new { ownerAgencyId, externalId }, tx, cancellationToken: ct));
 
@@ -312,13 +327,6 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
             await listener.OnChangedAsync(change, ct);
         }
     }
-
-    private static bool IsUniqueViolation(DbException e) => e switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode == 19,
-        Microsoft.Data.SqlClient.SqlException s => s.Number is 2601 or 2627,
-        _ => false,
-    };
 
     private sealed class IdVersion
     {

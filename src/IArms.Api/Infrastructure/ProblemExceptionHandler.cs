@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IArms.Api.Data;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace IArms.Api.Infrastructure;
@@ -8,7 +9,7 @@ namespace IArms.Api.Infrastructure;
 /// a value of the wrong type) is the client's 400/413 with a message; anything else is logged and
 /// answered as a 500 ProblemDetails that reveals nothing of the server.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
@@ -22,10 +23,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var problem = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(bad),
-            _ when IsTransientDatabaseFailure(exception) => new ProblemDetails
+            _ when exception is ServiceUnavailableException || DatabaseErrors.IsTransient(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The database is busy.",
+                Title = "The service is busy.",
                 Detail = "The request was not completed and nothing was changed. Retry in a few seconds.",
             },
             _ => null,
@@ -69,17 +70,32 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             };
         }
 
-        return new ProblemDetails { Status = bad.StatusCode, Title = "The request is malformed.", Detail = bad.Message };
+        // Parameter binding failures name the parameter in the framework's words; answer in the client's.
+        var bind = BindFailure().Match(bad.Message);
+        if (bind.Success)
+        {
+            var field = bind.Groups["name"].Value;
+            var message = $"'{field}' has a value that cannot be read: '{bind.Groups["value"].Value}'.";
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+            {
+                Status = 400,
+                Title = "The request is not valid.",
+                Detail = message,
+            };
+        }
+        if (bad.Message.Contains("no body was provided", StringComparison.Ordinal))
+        {
+            return new ProblemDetails { Status = 400, Title = "A JSON request body is required." };
+        }
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return new ProblemDetails { Status = 415, Title = "Send the body as application/json." };
+        }
+        return new ProblemDetails { Status = bad.StatusCode, Title = "The request is malformed." };
     }
 
-    /// <summary>Lock contention or a timeout: the transaction was rolled back and a retry can succeed.</summary>
-    private static bool IsTransientDatabaseFailure(Exception e) => e switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
-        Microsoft.Data.SqlClient.SqlException s => s.Number is -2 or 1205, // timeout, deadlock victim
-        TimeoutException => true,
-        _ => false,
-    };
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"[^\"]* (?<name>\\w+)\" from \"(?<value>.*)\"\\.$")]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 
     /// <summary>Turns System.Text.Json's <c>$.otherSerials[0].value</c> into <c>otherSerials[0].value</c>.</summary>
     internal static string JsonPathToField(string? path)

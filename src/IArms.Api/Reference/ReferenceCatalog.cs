@@ -24,7 +24,11 @@ public sealed class ReferenceCatalog(Db db) : IFirearmCanonicalizer
 
     private volatile Snapshot? _snapshot;
 
-    private sealed record Snapshot(ReferenceResolver Makes, ReferenceResolver Calibres);
+    /// <summary>Both resolvers, built from one read of the table.</summary>
+    public sealed record Snapshot(ReferenceResolver Makes, ReferenceResolver Calibres)
+    {
+        public ReferenceResolver For(ReferenceKind kind) => kind == ReferenceKind.Make ? Makes : Calibres;
+    }
 
     public ReferenceResolver Makes => Current.Makes;
 
@@ -45,15 +49,21 @@ public sealed class ReferenceCatalog(Db db) : IFirearmCanonicalizer
     public async Task ReloadAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        _snapshot = new Snapshot(
-            new ReferenceResolver(await LoadAsync(connection, SelectMakes, SelectMakeAliases, ct), ReferenceKind.Make),
-            new ReferenceResolver(await LoadAsync(connection, SelectCalibres, SelectCalibreAliases, ct), ReferenceKind.Calibre));
+        Use(await ReadAsync(connection, null, ct));
     }
 
-    private async Task<IReadOnlyList<ReferenceEntry>> LoadAsync(DbConnection connection, SqlText entries, SqlText aliases, CancellationToken ct)
+    /// <summary>Swaps in resolvers read by <see cref="ReadAsync"/>.</summary>
+    public void Use(Snapshot snapshot) => _snapshot = snapshot;
+
+    /// <summary>Reads the table as the connection (and transaction) sees it.</summary>
+    public async Task<Snapshot> ReadAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct) => new(
+        new ReferenceResolver(await LoadAsync(connection, tx, SelectMakes, SelectMakeAliases, ct), ReferenceKind.Make),
+        new ReferenceResolver(await LoadAsync(connection, tx, SelectCalibres, SelectCalibreAliases, ct), ReferenceKind.Calibre));
+
+    private async Task<IReadOnlyList<ReferenceEntry>> LoadAsync(DbConnection connection, DbTransaction? tx, SqlText entries, SqlText aliases, CancellationToken ct)
     {
-        var rows = await connection.QueryAsync<EntryRow>(new CommandDefinition(db.Sql(entries), cancellationToken: ct));
-        var byOwner = (await connection.QueryAsync<AliasRow>(new CommandDefinition(db.Sql(aliases), cancellationToken: ct)))
+        var rows = await connection.QueryAsync<EntryRow>(new CommandDefinition(db.Sql(entries), transaction: tx, cancellationToken: ct));
+        var byOwner = (await connection.QueryAsync<AliasRow>(new CommandDefinition(db.Sql(aliases), transaction: tx, cancellationToken: ct)))
             .ToLookup(a => a.OwnerId, a => a.Alias);
         return rows.Select(r => new ReferenceEntry(r.Id, r.CanonicalName, r.CountryCode, byOwner[r.Id].ToList())).ToList();
     }

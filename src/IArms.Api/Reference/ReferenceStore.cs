@@ -1,10 +1,16 @@
+using System.Data;
+using System.Data.Common;
 using Dapper;
 using IArms.Api.Data;
 using IArms.Core.Reference;
 
 namespace IArms.Api.Reference;
 
-/// <summary>Adds makes, calibres and aliases, refusing any spelling that would mean two entries, then re-resolves the records.</summary>
+/// <summary>
+/// Adds makes, calibres and aliases, refusing any spelling that would mean two entries, and re-resolves
+/// the records against the new table, all in one serializable transaction: the check sees every committed
+/// change (from any instance), and a crash never leaves records resolved against a table that was not saved.
+/// </summary>
 public sealed class ReferenceStore(Db db, ReferenceCatalog catalog)
 {
     private static readonly SqlText InsertMake = new(
@@ -30,72 +36,74 @@ public sealed class ReferenceStore(Db db, ReferenceCatalog catalog)
     /// <summary>Why a change was refused.</summary>
     public sealed class ReferenceConflictException(string message) : Exception(message);
 
-    public async Task<ReferenceChangeResponse?> AddEntryAsync(ReferenceKind kind, string name, string? country, IReadOnlyList<string> aliases, CancellationToken ct)
+    public Task<ReferenceChangeResponse?> AddEntryAsync(ReferenceKind kind, string name, string? country, IReadOnlyList<string> aliases, CancellationToken ct)
     {
-        name = name.Trim();
-        var spellings = Distinct(kind, [name, .. aliases.Select(a => a.Trim())]);
-        EnsureFree(kind, spellings);
-
-        long id;
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        var spellings = Distinct(kind, [name.Trim(), .. aliases.Select(a => a.Trim())]);
+        return ChangeAsync(kind, async (connection, tx, table) =>
         {
-            id = await connection.QuerySingleAsync<long>(new CommandDefinition(
-                db.Sql(kind == ReferenceKind.Make ? InsertMake : InsertCalibre), new { name, country }, tx, cancellationToken: ct));
-            var extra = spellings.Skip(1).Select(alias => new { ownerId = id, alias }).ToList();
-            await connection.ExecuteAsync(new CommandDefinition(
-                db.Sql(kind == ReferenceKind.Make ? InsertMakeAlias : InsertCalibreAlias), extra, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-        }
-        return await AfterChangeAsync(kind, id, ct);
+            EnsureFree(kind, table, spellings);
+            var id = await connection.QuerySingleAsync<long>(new CommandDefinition(
+                db.Sql(kind == ReferenceKind.Make ? InsertMake : InsertCalibre), new { name = spellings[0], country }, tx, cancellationToken: ct));
+            await InsertAliasesAsync(connection, tx, kind, id, spellings.Skip(1), ct);
+            return id;
+        }, ct);
     }
 
     /// <summary>Adds an alias to entry <paramref name="id"/>; null when there is no such entry.</summary>
-    public async Task<ReferenceChangeResponse?> AddAliasAsync(ReferenceKind kind, long id, string alias, CancellationToken ct)
+    public Task<ReferenceChangeResponse?> AddAliasAsync(ReferenceKind kind, long id, string alias, CancellationToken ct)
     {
-        if (catalog.For(kind).Entries.All(e => e.Id != id))
+        var spellings = Distinct(kind, [alias.Trim()]);
+        return ChangeAsync(kind, async (connection, tx, table) =>
+        {
+            if (table.For(kind).Entries.All(e => e.Id != id))
+            {
+                return null;
+            }
+            EnsureFree(kind, table, spellings);
+            await InsertAliasesAsync(connection, tx, kind, id, spellings, ct);
+            return id;
+        }, ct);
+    }
+
+    /// <summary>Runs one change against the table as committed, re-resolves the records, commits, then serves the new table.</summary>
+    private async Task<ReferenceChangeResponse?> ChangeAsync(
+        ReferenceKind kind, Func<DbConnection, DbTransaction, ReferenceCatalog.Snapshot, Task<long?>> change, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        var id = await change(connection, tx, await catalog.ReadAsync(connection, tx, ct));
+        if (id is null)
         {
             return null;
         }
-        alias = alias.Trim();
-        EnsureFree(kind, Distinct(kind, [alias]));
-        await using (var connection = await db.OpenAsync(ct))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                db.Sql(kind == ReferenceKind.Make ? InsertMakeAlias : InsertCalibreAlias), new { ownerId = id, alias }, cancellationToken: ct));
-        }
-        return await AfterChangeAsync(kind, id, ct);
-    }
+        var table = await catalog.ReadAsync(connection, tx, ct);
+        var updated = await ReResolveAsync(connection, tx, kind, table.For(kind), ct);
+        await tx.CommitAsync(ct);
+        catalog.Use(table);
 
-    private async Task<ReferenceChangeResponse> AfterChangeAsync(ReferenceKind kind, long id, CancellationToken ct)
-    {
-        await catalog.ReloadAsync(ct);
-        var updated = await ReResolveAsync(kind, ct);
-        var entry = catalog.For(kind).Entries.Single(e => e.Id == id);
+        var entry = table.For(kind).Entries.Single(e => e.Id == id);
         return new ReferenceChangeResponse(new ReferenceEntryResponse(entry.Id, entry.CanonicalName, entry.CountryCode, entry.Aliases, null), updated);
     }
 
-    /// <summary>Re-resolves every distinct make (or calibre) text of the live records against the current table.</summary>
-    private async Task<int> ReResolveAsync(ReferenceKind kind, CancellationToken ct)
+    private Task InsertAliasesAsync(DbConnection connection, DbTransaction tx, ReferenceKind kind, long id, IEnumerable<string> aliases, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            db.Sql(kind == ReferenceKind.Make ? InsertMakeAlias : InsertCalibreAlias),
+            aliases.Select(alias => new { ownerId = id, alias }).ToList(), tx, cancellationToken: ct));
+
+    /// <summary>Re-resolves every distinct make (or calibre) text of the live records against <paramref name="resolver"/>.</summary>
+    private async Task<int> ReResolveAsync(DbConnection connection, DbTransaction tx, ReferenceKind kind, ReferenceResolver resolver, CancellationToken ct)
     {
-        var resolver = catalog.For(kind);
-        await using var connection = await db.OpenAsync(ct);
         var texts = await connection.QueryAsync<TextRow>(new CommandDefinition(
-            db.Sql(kind == ReferenceKind.Make ? SelectMakeTexts : SelectCalibreTexts), cancellationToken: ct));
+            db.Sql(kind == ReferenceKind.Make ? SelectMakeTexts : SelectCalibreTexts), transaction: tx, cancellationToken: ct));
         var changes = texts
             .Select(t => new { text = t.Text, canonical = string.IsNullOrWhiteSpace(t.Text) ? null : resolver.Resolve(t.Text).Entry?.CanonicalName, old = t.Canonical })
             .Where(t => t.canonical != t.old)
             .Select(t => new { t.text, t.canonical })
             .ToList();
-        if (changes.Count == 0)
-        {
-            return 0;
-        }
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
-            db.Sql(kind == ReferenceKind.Make ? UpdateMake : UpdateCalibre), changes, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
-        return updated;
+        return changes.Count == 0
+            ? 0
+            : await connection.ExecuteAsync(new CommandDefinition(
+                db.Sql(kind == ReferenceKind.Make ? UpdateMake : UpdateCalibre), changes, tx, cancellationToken: ct));
     }
 
     /// <summary>The spellings with duplicates (by normalised key) removed, first kept; refuses a spelling that normalises to nothing.</summary>
@@ -118,9 +126,9 @@ public sealed class ReferenceStore(Db db, ReferenceCatalog catalog)
         return kept;
     }
 
-    private void EnsureFree(ReferenceKind kind, IEnumerable<string> spellings)
+    private static void EnsureFree(ReferenceKind kind, ReferenceCatalog.Snapshot table, IEnumerable<string> spellings)
     {
-        var taken = catalog.For(kind).Entries
+        var taken = table.For(kind).Entries
             .SelectMany(e => e.Aliases.Prepend(e.CanonicalName).Select(s => (Key: ReferenceText.Normalize(kind, s), Entry: e)))
             .GroupBy(x => x.Key)
             .ToDictionary(g => g.Key, g => g.First().Entry, StringComparer.Ordinal);

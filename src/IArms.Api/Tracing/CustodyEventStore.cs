@@ -59,12 +59,16 @@ public sealed class CustodyEventStore(Db db)
                     AND tr.status IN ('open', 'answered')))
         """;
 
-    private static readonly SqlText SelectTraceable = SqlText.Same($"""
+    private const string SelectFirearm = """
         SELECT f.id AS Id, f.owner_agency_id AS OwnerAgencyId, f.year_of_manufacture AS YearOfManufacture,
                f.obliterated_serial AS ObliteratedSerial
         FROM firearm f
-        WHERE f.id = @id AND f.withdrawn_at IS NULL AND {TraceableBy}
-        """);
+        WHERE f.id = @id AND f.withdrawn_at IS NULL AND
+        """;
+
+    private static readonly SqlText SelectTraceable = SqlText.Same(SelectFirearm + TraceableBy);
+
+    private static readonly SqlText SelectVisible = SqlText.Same(SelectFirearm + FirearmSql.VisibleTo);
 
     private const string Columns = """
         ce.id AS Id, ce.firearm_id AS FirearmId, ce.type AS Type, ce.event_date AS EventDate,
@@ -98,8 +102,18 @@ public sealed class CustodyEventStore(Db db)
         $"INSERT INTO custody_event {InsertColumns} VALUES {InsertValues} RETURNING id",
         $"INSERT INTO custody_event {InsertColumns} OUTPUT INSERTED.id VALUES {InsertValues}");
 
-    public async Task<TracedFirearm?> FindTraceableAsync(DbConnection connection, DbTransaction? tx, long id, Caller caller, CancellationToken ct) =>
-        await connection.QuerySingleOrDefaultAsync<TracedFirearm>(new CommandDefinition(db.Sql(SelectTraceable),
+    public Task<TracedFirearm?> FindTraceableAsync(DbConnection connection, DbTransaction? tx, long id, Caller caller, CancellationToken ct) =>
+        FindAsync(SelectTraceable, connection, tx, id, caller, ct);
+
+    /// <summary>
+    /// The firearm if the caller may see the record itself. Only such an agency may open a trace request:
+    /// an addressee's borrowed access must not be passed on to a third agency.
+    /// </summary>
+    public Task<TracedFirearm?> FindVisibleAsync(DbConnection connection, DbTransaction? tx, long id, Caller caller, CancellationToken ct) =>
+        FindAsync(SelectVisible, connection, tx, id, caller, ct);
+
+    private async Task<TracedFirearm?> FindAsync(SqlText sql, DbConnection connection, DbTransaction? tx, long id, Caller caller, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<TracedFirearm>(new CommandDefinition(db.Sql(sql),
             new { id, callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode }, tx, cancellationToken: ct));
 
     public async Task<IReadOnlyList<CustodyEventRow>> ChainAsync(DbConnection connection, DbTransaction? tx, long firearmId, CancellationToken ct) =>

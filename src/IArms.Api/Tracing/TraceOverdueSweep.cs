@@ -55,6 +55,7 @@ public static class TracingServices
         services.AddSingleton<CustodyEventStore>();
         services.AddSingleton<TraceRequestStore>();
         services.AddSingleton<TraceOverdueSweep>();
+        services.AddSingleton<Firearms.IFirearmChangeListener, TraceWithdrawal>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceOverdueSweep>());
         return services;
     }

@@ -110,7 +110,7 @@ public sealed class TraceRequestStore(Db db, TimeProvider clock, CustodyEventSto
 
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var firearm = await events.FindTraceableAsync(connection, tx, request.FirearmId!.Value, caller, ct);
+        var firearm = await events.FindVisibleAsync(connection, tx, request.FirearmId!.Value, caller, ct);
         if (firearm is null)
         {
             return new CreateOutcome.FirearmNotFound();

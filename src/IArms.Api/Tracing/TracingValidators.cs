@@ -61,7 +61,7 @@ public sealed class TraceAnswerRequestValidator : AbstractValidator<TraceAnswerR
             .WithMessage("'reasonCode' explains a failed trace; a traced answer has none.");
         RuleFor(x => x.Events).Must(e => e is null || e.Count <= MaxEvents)
             .WithMessage($"An answer carries at most {MaxEvents} events.");
-        RuleForEach(x => x.Events).SetValidator(new CustodyEventRequestValidator());
+        RuleForEach(x => x.Events).NotNull().WithMessage("An event must be an object, not null.").SetValidator(new CustodyEventRequestValidator());
         RuleFor(x => x.Notes).MaximumLength(4000);
     }
 }

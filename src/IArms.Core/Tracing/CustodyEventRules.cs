@@ -109,9 +109,9 @@ public static class CustodyEventRules
     private static void CheckCountry(List<(string Field, string Message)> errors, string field, string? code)
     {
         // Null means unknown and is allowed; an empty or malformed code is a client bug.
-        if (code is not null && !(code.Length == 2 && char.IsAsciiLetterUpper(code[0]) && char.IsAsciiLetterUpper(code[1])))
+        if (code is not null && !Countries.IsValid(code))
         {
-            errors.Add((field, "Must be an ISO 3166-1 alpha-2 code such as \"FR\"."));
+            errors.Add((field, "Must be an assigned ISO 3166-1 alpha-2 code in upper case, such as \"FR\"."));
         }
     }
 }

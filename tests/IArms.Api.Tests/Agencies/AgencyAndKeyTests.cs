@@ -84,6 +84,9 @@ public class AgencyAndKeyTests
 
         var listed = await (await admin.GetAsync("/api/v1/agencies/AT-BK/api-keys")).ExpectAsync(HttpStatusCode.OK);
         Assert.That(listed.ToJsonString(), Does.Not.Contain(key));
+        Assert.That((string?)listed[0]!["prefix"], Has.Length.LessThanOrEqualTo(8), "the stored prefix must not give away the key");
+        var bootstrap = await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(HttpStatusCode.OK);
+        Assert.That((string?)bootstrap[0]!["prefix"], Has.Length.LessThanOrEqualTo(IArmsApplication.AdminKey.Length / 4));
         Assert.That(listed.AsArray(), Has.Count.EqualTo(1));
 
         using var holder = _app.ClientWithKey(key);

@@ -34,7 +34,7 @@ public class SqliteStorageTests
         using var client = app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
         var migrator = app.Services.GetRequiredService<Migrator>();
-        Assert.DoesNotThrow(migrator.Migrate);
+        Assert.DoesNotThrow(() => migrator.Migrate());
         await (await client.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
     }
 
@@ -61,5 +61,18 @@ public class SqliteStorageTests
         await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
         await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(
             "INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at) VALUES (999, x'00', 'x', 'search', 'x', '2026-01-01')"));
+    }
+
+    [Test]
+    public async Task ARevokedBootstrapKeyIsNotRevivedAndDoesNotStopTheService()
+    {
+        using var app = new IArmsApplication();
+        using var admin = app.Admin();
+        var keys = await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(System.Net.HttpStatusCode.OK);
+        await (await admin.DeleteAsync($"/api/v1/agencies/HQ/api-keys/{(long)keys[0]!["id"]!}")).ExpectAsync(System.Net.HttpStatusCode.NoContent);
+
+        var initializer = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DatabaseInitializer>().Single();
+        await Assert.DoesNotThrowAsync(() => initializer.StartAsync(CancellationToken.None));
+        await (await admin.GetAsync("/api/v1/agencies")).ExpectProblemAsync(System.Net.HttpStatusCode.Unauthorized);
     }
 }

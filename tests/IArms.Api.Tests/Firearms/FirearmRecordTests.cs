@@ -113,6 +113,39 @@ public class FirearmRecordTests
     }
 
     [Test]
+    public async Task IfMatchUsesStrongComparisonAndAcceptsAStarOrAList()
+    {
+        var record = Firearm("IFM-STAR");
+        var (_, location, etag) = await CreateAsync(_france, record);
+
+        await (await _france.SendJsonAsync(HttpMethod.Put, location, record, ("If-Match", "W/" + etag))).ExpectProblemAsync(HttpStatusCode.PreconditionFailed);
+        var listed = await _france.SendJsonAsync(HttpMethod.Put, location, record with { Notes = "listed" }, ("If-Match", "\"999\", " + etag));
+        await listed.ExpectAsync(HttpStatusCode.OK);
+        var star = await _france.SendJsonAsync(HttpMethod.Put, location, record with { Notes = "star" }, ("If-Match", "*"));
+        Assert.That((string?)(await star.ExpectAsync(HttpStatusCode.OK))["notes"], Is.EqualTo("star"));
+    }
+
+    [Test]
+    public async Task ANullInsideAnArrayIsABadRequest()
+    {
+        var body = "{\"externalId\":\"NULL-1\",\"serialNumber\":\"AB1234\",\"make\":\"Glock\",\"type\":\"pistol\",\"status\":\"stolen\",\"otherSerials\":[null]}";
+        await (await _france.PostRawAsync("/api/v1/firearms", body)).ExpectFieldErrorAsync("otherSerials[0]");
+        var restricted = "{\"externalId\":\"NULL-2\",\"serialNumber\":\"AB1234\",\"make\":\"Glock\",\"type\":\"pistol\",\"status\":\"stolen\",\"visibility\":{\"scope\":\"countries\",\"countries\":[null]}}";
+        await (await _france.PostRawAsync("/api/v1/firearms", restricted)).ExpectFieldErrorAsync("visibility.countries[0]");
+    }
+
+    [Test]
+    public async Task ABodylessOrRepeatedParameterRequestIsABadRequestInTheClientsWords()
+    {
+        var empty = await (await _france.PostAsync("/api/v1/firearms", null)).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That(empty.ToJsonString(), Does.Not.Contain("Service"));
+        var repeated = await (await _france.GetAsync("/api/v1/firearms?limit=5&limit=6")).ExpectFieldErrorAsync("limit");
+        Assert.That(repeated[0], Does.Not.Contain("Nullable"));
+        var text = await _france.PostAsync("/api/v1/firearms", new StringContent("serial=1", System.Text.Encoding.UTF8, "text/plain"));
+        await text.ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Test]
     public async Task AConcurrentBurstOfReplacesLetsExactlyOneWin()
     {
         var record = Firearm("BURST-1");

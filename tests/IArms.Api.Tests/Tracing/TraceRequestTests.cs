@@ -300,4 +300,37 @@ public class TraceRequestTests
         await (await searchOnly.PostJsonAsync(Requests, new { firearmId = 1, toAgency = "AT-BKA" })).ExpectAsync(HttpStatusCode.Forbidden);
         await (await searchOnly.GetAsync($"{Requests}/stats")).ExpectAsync(HttpStatusCode.Forbidden);
     }
+
+    [Test]
+    public async Task AnAddresseeCannotPassABorrowedRecordOnToAThirdAgency()
+    {
+        var firearmId = await MexicanSeizureAsync();
+        await AskAsync(firearmId);
+        await (await _addressee.GetAsync(Trace(firearmId))).ExpectAsync(HttpStatusCode.OK);
+
+        await (await _addressee.PostJsonAsync(Requests, new { firearmId, toAgency = "BR-PF", priority = "routine", message = "Forwarding." }))
+            .ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await _outsider.GetAsync(Trace(firearmId))).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task WithdrawingTheRecordClosesItsOpenRequests()
+    {
+        var firearmId = await MexicanSeizureAsync();
+        var id = (long)(await AskAsync(firearmId))["id"]!;
+        await (await _requester.DeleteAsync($"/api/v1/firearms/{firearmId}")).ExpectAsync(HttpStatusCode.NoContent);
+
+        var request = await (await _requester.GetAsync($"{Requests}/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.That((string?)request["status"], Is.EqualTo("closed"));
+        await (await _addressee.GetAsync(Trace(firearmId))).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task ANullEventInAnAnswerIsABadRequest()
+    {
+        var firearmId = await MexicanSeizureAsync();
+        var id = (long)(await AskAsync(firearmId))["id"]!;
+        await (await _addressee.PostRawAsync($"{Requests}/{id}/response", "{\"outcome\":\"traced\",\"events\":[null]}"))
+            .ExpectFieldErrorAsync("events[0]");
+    }
 }

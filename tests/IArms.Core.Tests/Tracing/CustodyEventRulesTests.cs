@@ -107,6 +107,14 @@ public class CustodyEventRulesTests
     }
 
     [Test]
+    public void UnassignedCountryCodesAreRejected()
+    {
+        var e = Ev("t", CustodyEventType.Sold, "2020-01-01", P("A", PartyKind.Dealer, "ZZ"), P("B", PartyKind.Dealer, "AT"), "XX");
+
+        Assert.That(Fields(e), Is.EqualTo(new[] { "countryCode", "fromParty.countryCode" }));
+    }
+
+    [Test]
     public void BlankPartyNameAndAuthorizationReferenceAreRejected()
     {
         var e = Ev("t", CustodyEventType.Sold, "2020-01-01", Dealer, P(" ", PartyKind.PrivatePerson), auth: Auth(AuthorizationKind.TransferPermit, ""));

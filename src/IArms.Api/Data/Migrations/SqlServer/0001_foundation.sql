@@ -1,9 +1,9 @@
 -- Agencies, their API keys, and firearm records.
 CREATE TABLE agency (
     id           BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT pk_agency PRIMARY KEY,
-    code         NVARCHAR(32)  NOT NULL,
+    code         NVARCHAR(32) COLLATE Latin1_General_100_BIN2 NOT NULL,
     name         NVARCHAR(200) NOT NULL,
-    country_code CHAR(2)       NOT NULL,
+    country_code NCHAR(2)       NOT NULL,
     created_at   DATETIMEOFFSET(7) NOT NULL
 );
 CREATE UNIQUE INDEX ux_agency_code ON agency (code);
@@ -24,27 +24,27 @@ CREATE INDEX ix_api_key_agency ON api_key (agency_id);
 CREATE TABLE firearm (
     id                     BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT pk_firearm PRIMARY KEY,
     owner_agency_id        BIGINT         NOT NULL CONSTRAINT fk_firearm_agency REFERENCES agency (id),
-    external_id            NVARCHAR(100)  NOT NULL,
+    external_id            NVARCHAR(100) COLLATE Latin1_General_100_BIN2 NOT NULL,
     serial_number          NVARCHAR(64)   NOT NULL,
-    normalized_serial      VARCHAR(64)    NOT NULL,
-    canonical_serial       VARCHAR(64)    NOT NULL,
+    normalized_serial      NVARCHAR(64)    NOT NULL,
+    canonical_serial       NVARCHAR(64)    NOT NULL,
     other_serials          NVARCHAR(MAX)  NOT NULL,
     make                   NVARCHAR(100)  NOT NULL,
     model                  NVARCHAR(100)  NOT NULL,
     calibre                NVARCHAR(50)   NOT NULL,
-    type                   VARCHAR(32)    NOT NULL,
+    type                   NVARCHAR(32)    NOT NULL,
     canonical_make         NVARCHAR(200)  NULL,
     canonical_calibre      NVARCHAR(200)  NULL,
-    country_of_manufacture CHAR(2)        NULL,
+    country_of_manufacture NCHAR(2)        NULL,
     year_of_manufacture    INT            NULL,
     import_marking         NVARCHAR(200)  NOT NULL,
-    status                 VARCHAR(16)    NOT NULL,
+    status                 NVARCHAR(16)    NOT NULL,
     event_date             DATE           NULL,
-    event_country_code     CHAR(2)        NULL,
+    event_country_code     NCHAR(2)        NULL,
     event_place            NVARCHAR(200)  NOT NULL,
     case_reference         NVARCHAR(100)  NOT NULL,
     obliterated_serial     BIT            NOT NULL,
-    visibility_scope       VARCHAR(16)    NOT NULL,
+    visibility_scope       NVARCHAR(16)    NOT NULL,
     notes                  NVARCHAR(4000) NOT NULL,
     content_hash           CHAR(64)       NOT NULL,
     created_at             DATETIMEOFFSET(7) NOT NULL,
@@ -59,6 +59,6 @@ CREATE INDEX ix_firearm_updated ON firearm (updated_at, id);
 -- The countries a restricted record is shown to (visibility scope 'countries').
 CREATE TABLE firearm_visibility (
     firearm_id   BIGINT  NOT NULL CONSTRAINT fk_firearm_visibility_firearm REFERENCES firearm (id),
-    country_code CHAR(2) NOT NULL,
+    country_code NCHAR(2) NOT NULL,
     CONSTRAINT pk_firearm_visibility PRIMARY KEY (firearm_id, country_code)
 );

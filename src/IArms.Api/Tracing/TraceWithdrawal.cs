@@ -1,0 +1,21 @@
+using Dapper;
+using IArms.Api.Data;
+using IArms.Api.Firearms;
+
+namespace IArms.Api.Tracing;
+
+/// <summary>
+/// When its owner withdraws a record, the open trace requests about it are closed in the same
+/// transaction: they can no longer be answered, must not fall overdue, and must not keep sharing it.
+/// </summary>
+public sealed class TraceWithdrawal(Db db) : IFirearmChangeListener
+{
+    private static readonly SqlText CloseRequests = SqlText.Same(
+        "UPDATE trace_request SET status = 'closed', closed_at = @now WHERE firearm_id = @firearmId AND status IN ('open', 'answered')");
+
+    public Task OnChangedAsync(FirearmChange change, CancellationToken ct) =>
+        change.Kind != FirearmChangeKind.Withdrawn
+            ? Task.CompletedTask
+            : change.Connection.ExecuteAsync(new CommandDefinition(db.Sql(CloseRequests),
+                new { firearmId = change.FirearmId, now = change.At }, change.Transaction, cancellationToken: ct));
+}
