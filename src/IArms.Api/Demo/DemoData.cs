@@ -58,7 +58,10 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
                 recorded[record.ExternalId!] = saved.Record.Id;
             }
         }
-        await TraceAsync(recorded["DE-BKA-77001"], callers["DE-BKA"], callers["UA-NCB"], ct);
+        if (recorded.TryGetValue("DE-BKA-77001", out var rifle) && callers.ContainsKey("UA-NCB"))
+        {
+            await TraceAsync(rifle, callers["DE-BKA"], callers["UA-NCB"], ct);
+        }
         logger.LogInformation("Seeded demo data: {Agencies} agencies, {Records} records", callers.Count, Records().Count());
     }
 
