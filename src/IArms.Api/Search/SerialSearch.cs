@@ -31,17 +31,8 @@ public sealed class SerialSearch(Db db)
     /// <summary>Candidates examined per strategy; a query that reaches it is reported as truncated.</summary>
     public const int CandidateCap = 5000;
 
-    /// <summary>
-    /// How far a key's postings are counted when choosing the rarest keys to drive a lookup. Only the
-    /// order matters, and the rarest keys are far below this; counting further only costs time.
-    /// </summary>
-    private const int ProbeLimit = 2_000;
-
-    /// <summary>Fuzzy-key postings read per query; a query that reaches it is reported as truncated.</summary>
-    private const int PostingLimit = 200_000;
-
-    /// <summary>Candidates fetched that hold only one of the query's fuzzy keys (see <see cref="FuzzyCandidatesAsync"/>).</summary>
-    private const int SingleHitCap = 1000;
+    /// <summary>How far a key's postings are counted when choosing the rarest keys to drive a lookup.</summary>
+    private const int ProbeLimit = 20_000;
 
     private const string CandidateColumns =
         "s.id AS SerialId, s.firearm_id AS FirearmId, s.location AS Location, s.serial AS Serial";
@@ -66,13 +57,9 @@ public sealed class SerialSearch(Db db)
         $"SELECT {CandidateColumns} {AllKeysFilter} LIMIT @cap",
         $"SELECT TOP (@cap) {CandidateColumns} {AllKeysFilter}");
 
-    /// <summary>The serials holding any of the fuzzy keys: postings only, read straight from the key index.</summary>
-    private static readonly SqlText KeyPostings = new(
-        "SELECT key_value AS KeyValue, serial_id AS SerialId FROM serial_key WHERE key_value IN @keys LIMIT @limit",
-        "SELECT TOP (@limit) key_value AS KeyValue, serial_id AS SerialId FROM serial_key WHERE key_value IN @keys");
-
-    private static readonly SqlText ByIds = SqlText.Same(
-        $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.id IN @ids");
+    private static readonly SqlText ByAnyKey = new(
+        $"SELECT DISTINCT {CandidateColumns} FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id WHERE k.key_value IN @keys LIMIT @cap",
+        $"SELECT DISTINCT TOP (@cap) {CandidateColumns} FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id WHERE k.key_value IN @keys");
 
     public async Task<SerialMatches> FindAsync(SearchQuery query, CancellationToken ct)
     {
@@ -110,13 +97,10 @@ public sealed class SerialSearch(Db db)
         var threshold = DamerauLevenshtein.FuzzyThreshold(query.Canonical.Length + SerialKeys.MaximumFuzzyDistance);
         if (threshold > 0 && query.Canonical.Length >= SerialKeys.MinimumFuzzyLength)
         {
-            var maxDistance = Math.Min(threshold, SerialKeys.MaximumFuzzyDistance);
-            var keys = SerialKeys.ForFuzzy(query.Canonical, maxDistance);
+            var keys = SerialKeys.ForFuzzy(query.Canonical, Math.Min(threshold, SerialKeys.MaximumFuzzyDistance));
             if (keys.Count > 0)
             {
-                var (candidates, cut) = await FuzzyCandidatesAsync(connection, keys, maxDistance, ct);
-                truncated |= cut;
-                Verify(candidates);
+                Verify(await QueryAsync(connection, ByAnyKey, new { keys, cap = CandidateCap }, ct));
             }
         }
         return new SerialMatches(found, truncated);
@@ -148,57 +132,6 @@ public sealed class SerialSearch(Db db)
             k3 = rarest[Math.Min(2, rarest.Count - 1)],
             cap = CandidateCap,
         }, ct);
-    }
-
-    /// <summary>
-    /// Fuzzy candidates in two steps, so that serial rows are read only for likely matches: first the
-    /// postings of every key (index-only), counted per serial; then the rows of the serials that hold
-    /// at least two keys, and of a bounded number of those that hold one.
-    /// </summary>
-    /// <remarks>
-    /// Why two keys suffice below distance 2: each edit is inside at most one of a serial's three
-    /// segments (see <see cref="SerialKeys.ForFuzzy(string, int)"/>), so a serial within distance 1
-    /// has at least two intact segments, hence two distinct keys in the list. Only serials at distance
-    /// exactly 2 may hold a single key, and at national scale short digit segments make those
-    /// postings huge (most of them unrelated serials); they are read up to <see cref="SingleHitCap"/>
-    /// and the answer is marked truncated beyond it.
-    /// </remarks>
-    private async Task<(IReadOnlyCollection<SerialCandidate> Candidates, bool Truncated)> FuzzyCandidatesAsync(
-        DbConnection connection, IReadOnlyList<long> keys, int maxDistance, CancellationToken ct)
-    {
-        var hits = new Dictionary<long, (int Count, long Key)>();
-        var keyPostings = new Dictionary<long, int>();
-        var postings = 0;
-        foreach (var (key, serialId) in await connection.QueryAsync<(long, long)>(new CommandDefinition(
-                     db.Sql(KeyPostings), new { keys, limit = PostingLimit }, cancellationToken: ct)))
-        {
-            postings++;
-            keyPostings[key] = keyPostings.GetValueOrDefault(key) + 1;
-            hits[serialId] = (hits.GetValueOrDefault(serialId).Count + 1, key);
-        }
-        var truncated = postings >= PostingLimit;
-        var ids = hits.Where(h => h.Value.Count >= 2).Select(h => h.Key).OrderBy(id => id).ToList();
-        if (ids.Count > CandidateCap)
-        {
-            ids.RemoveRange(CandidateCap, ids.Count - CandidateCap);
-            truncated = true;
-        }
-        if (maxDistance >= 2)
-        {
-            // A hit on a rare key (a long or unusual segment) is likelier a real match than one on a common key.
-            var single = hits.Where(h => h.Value.Count == 1)
-                .OrderBy(h => keyPostings[h.Value.Key]).ThenBy(h => h.Key).Select(h => h.Key).ToList();
-            var room = Math.Min(SingleHitCap, CandidateCap - 1 - ids.Count);
-            truncated |= single.Count > room;
-            ids.AddRange(single.Take(Math.Max(0, room)));
-        }
-        var candidates = new List<SerialCandidate>(ids.Count);
-        // SQL Server accepts at most 2100 parameters; stay well below it.
-        foreach (var chunk in ids.Chunk(1000))
-        {
-            candidates.AddRange(await QueryAsync(connection, ByIds, new { ids = chunk }, ct));
-        }
-        return (candidates, truncated);
     }
 
     private async Task<IReadOnlyCollection<SerialCandidate>> QueryAsync(DbConnection connection, SqlText sql, object parameters, CancellationToken ct) =>
