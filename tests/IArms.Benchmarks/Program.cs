@@ -2,8 +2,28 @@ using BenchmarkDotNet.Running;
 
 namespace IArms.Benchmarks;
 
-/// <summary>Entry point; pick benchmarks with <c>--filter</c>.</summary>
+/// <summary>
+/// Entry point: <c>generate ...</c> builds a synthetic database (see <see cref="DataGenerator"/>);
+/// <c>queries</c> and <c>plans</c> serve the search benchmark (see <see cref="SearchBenchTools"/>);
+/// anything else goes to BenchmarkDotNet, where <c>--filter</c> picks benchmarks.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "generate")
+        {
+            return DataGenerator.Run(args);
+        }
+        if (args.Length > 0 && args[0] == "queries")
+        {
+            return SearchBenchTools.Queries(args);
+        }
+        if (args.Length > 0 && args[0] == "plans")
+        {
+            return SearchBenchTools.Plans(args);
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

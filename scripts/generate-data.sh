@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds a migrated SQLite database of N synthetic firearm records (deterministic for a seed).
+#   scripts/generate-data.sh --records 10000000 --database artifacts/bench/iarms-10m.db [--seed 42]
+# See tests/IArms.Benchmarks/DataGenerator.cs and docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build tests/IArms.Benchmarks -c Release -nologo -v quiet >/dev/null
+exec dotnet tests/IArms.Benchmarks/bin/Release/net10.0/IArms.Benchmarks.dll generate "$@"
