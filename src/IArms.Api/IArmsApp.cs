@@ -35,6 +35,8 @@ public static class IArmsApp
         services.AddSingleton<Db>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<DatabaseReadiness>();
+        // First: hosted services start in order, and the others need a migrated database.
+        services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<AgencyStore>();
         services.AddSingleton<FirearmStore>();
         services.AddSingleton<ReferenceCatalog>();
@@ -44,11 +46,12 @@ public static class IArmsApp
         services.AddSingleton<AlertStore>();
         services.AddSingleton<IFirearmChangeListener, SerialIndex>();
         services.AddSingleton<SerialSearch>();
+        services.AddSingleton<TrigramStatistics>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrigramStatistics>());
         services.AddSingleton<SearchService>();
         services.AddSingleton<AuditLog>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
         services.AddSingleton<DemoData>();
-        services.AddHostedService<DatabaseInitializer>();
         services.AddTracing();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);

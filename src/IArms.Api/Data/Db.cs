@@ -15,6 +15,9 @@ public sealed class Db
     private readonly string _connectionString;
     private readonly string _readOnlyConnectionString;
 
+    // Physical SQLite connections already configured: pooled opens reuse them, and their settings persist.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = [];
+
     public Db(IOptions<DatabaseOptions> options, IConfiguration configuration)
     {
         Provider = options.Value.Provider;
@@ -46,11 +49,14 @@ public sealed class Db
         try
         {
             await connection.OpenAsync(ct);
-            if (Provider == DatabaseProvider.Sqlite)
+            if (connection is SqliteConnection sqlite && !Configured.TryGetValue(sqlite.Handle!, out _))
             {
-                // Per-connection settings: a commit is acknowledged only once it is on disk, and
-                // writers queue behind each other instead of failing with SQLITE_BUSY.
-                await connection.ExecuteAsync("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;");
+                // Per-connection settings, once per physical connection: a commit is acknowledged only once
+                // it is on disk; writers queue behind each other instead of failing with SQLITE_BUSY; and each
+                // connection caches 16 MiB of pages. (Memory-mapping was measured slower: the audit log grows
+                // the file continually, and every growth makes every connection remap it.)
+                await connection.ExecuteAsync("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -16384;");
+                Configured.AddOrUpdate(sqlite.Handle!, true);
             }
             return connection;
         }

@@ -11,9 +11,13 @@ public sealed class SearchRequestValidator : AbstractValidator<SearchRequest>
         RuleFor(x => x.SerialNumber).NotEmpty().MaximumLength(100)
             .Custom((serial, context) =>
             {
-                if (!SearchQuery.TryCreate(serial, out _, out var error))
+                if (!SearchQuery.TryCreate(serial, out var query, out var error))
                 {
                     context.AddFailure(error ?? "'serialNumber' is not a searchable serial number.");
+                }
+                else if (query!.HasWildcards && SerialKeys.ForPattern(query.Pattern).Count == 0 && SerialSearch.KnownPrefix(query.Canonical).Length == 0)
+                {
+                    context.AddFailure("'serialNumber' is too vague to search: give three readable characters in a row, or the first character.");
                 }
             });
         RuleFor(x => x.Purpose).NotEmpty().WithMessage($"'purpose' is required: one of {string.Join(", ", SearchPurposes.All)}.")

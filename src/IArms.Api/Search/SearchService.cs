@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using IArms.Api.Agencies;
@@ -31,8 +32,10 @@ public sealed class SearchService(
             throw new ArgumentException(error, nameof(request)); // the validator has already refused such a request
         }
 
-        var matches = await serials.FindAsync(query!, ct);
-        var rows = await LoadVisibleAsync(matches.ByFirearm.Keys, caller, ct);
+        // One connection for the whole search: the index lookups, the records and their details.
+        await using var connection = await db.OpenReadOnlyAsync(ct);
+        var matches = await serials.FindAsync(connection, query!, ct);
+        var rows = await LoadVisibleAsync(connection, matches.ByFirearm.Keys, caller, ct);
 
         var wantedMake = canonicalizer.CanonicalMake(request.Make);
         var wantedCalibre = canonicalizer.CanonicalCalibre(request.Calibre);
@@ -49,14 +52,14 @@ public sealed class SearchService(
             item => item.Row.Id);
 
         var kept = ranked.Take(MaxResults).ToList();
-        await using var connection = await db.OpenReadOnlyAsync(ct);
         var responses = await firearms.ToResponsesAsync(connection, null, kept.Select(k => k.Item.Row).ToList(), ct);
         var results = kept.Select((k, i) => new SearchResult(
             responses[i], k.Match.Kind.ToString().ToLowerInvariant(), k.Match.Score, k.Match.Distance,
             k.Item.Serial.Serial, k.Item.Serial.Location)).ToList();
 
         var searchId = Guid.CreateVersion7().ToString();
-        var hits = kept
+        // Every wanted record found alerts its owner, including those beyond the page of results returned.
+        var hits = ranked
             .Where(k => k.Item.Row.OwnerAgencyId != caller.AgencyId && FirearmVocabulary.IsWanted(k.Item.Row.Status))
             .Select(k => new NewAlert(
                 k.Item.Row.OwnerAgencyId, AlertKinds.Hit,
@@ -72,14 +75,13 @@ public sealed class SearchService(
         return new SearchResponse(searchId, query!.Normalized, results, matches.Truncated || ranked.Count > MaxResults);
     }
 
-    private async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(IEnumerable<long> firearmIds, Caller caller, CancellationToken ct)
+    private async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(DbConnection connection, IEnumerable<long> firearmIds, Caller caller, CancellationToken ct)
     {
         var ids = firearmIds.ToArray();
         if (ids.Length == 0)
         {
             return [];
         }
-        await using var connection = await db.OpenReadOnlyAsync(ct);
         var rows = new List<FirearmRow>(ids.Length);
         // SQL Server accepts at most 2100 parameters; stay well below it.
         foreach (var chunk in ids.Chunk(1000))

@@ -10,7 +10,7 @@ namespace IArms.Api.Search;
 /// each record's own transaction: a record is searchable exactly when it is committed, and a withdrawn
 /// record stops being found at the same moment.
 /// </summary>
-public sealed class SerialIndex(Db db) : IFirearmChangeListener
+public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmChangeListener
 {
     /// <summary>The location recorded for a record's main serial number.</summary>
     public const string MainLocation = "main";
@@ -43,6 +43,7 @@ public sealed class SerialIndex(Db db) : IFirearmChangeListener
                 db.Sql(SelectSerials), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
             var oldKeys = old.SelectMany(s => SerialKeys.ForSerial(s.Canonical).Select(k => new { Key = k, SerialId = s.Id })).ToList();
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteKey), oldKeys, tx, cancellationToken: ct));
+            statistics.Apply(oldKeys.Select(k => k.Key), -1);
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteSerials), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
         }
         if (change.Record is not { } record)
@@ -62,8 +63,10 @@ public sealed class SerialIndex(Db db) : IFirearmChangeListener
             {
                 FirearmId = change.FirearmId, Location = location, Serial = serial, Normalized = normalized, Canonical = canonical,
             }, tx, cancellationToken: ct));
-            var keys = SerialKeys.ForSerial(canonical).Select(k => new { Key = k, SerialId = serialId });
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertKey), keys, tx, cancellationToken: ct));
+            var keys = SerialKeys.ForSerial(canonical);
+            await connection.ExecuteAsync(new CommandDefinition(
+                db.Sql(InsertKey), keys.Select(k => new { Key = k, SerialId = serialId }), tx, cancellationToken: ct));
+            statistics.Apply(keys, +1);
         }
     }
 

@@ -1,8 +1,7 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
-using IArms.Api.Agencies;
 using IArms.Api.Data;
-using IArms.Api.Firearms;
 using IArms.Core.Serials;
 
 namespace IArms.Api.Search;
@@ -20,18 +19,24 @@ public sealed class SerialCandidate
 public sealed record SerialMatches(IReadOnlyDictionary<long, (SerialCandidate Serial, SerialMatch Match)> ByFirearm, bool Truncated);
 
 /// <summary>
-/// Finds the records whose serials (main or other) match a query, without scanning the table:
-/// equal canonical forms come from an index seek; wildcard and partial candidates from the
-/// rarest padded trigrams of the pattern; fuzzy candidates from the PassJoin segment keys
-/// (see <see cref="SerialKeys"/>). Every candidate is then verified by the Core matcher, so
-/// the index only has to be complete, never exact.
+/// Finds the records whose serials (main or other) match a query, without scanning the table, in tiers:
+/// <list type="number">
+/// <item>a serial equal to the query once look-alikes are folded (exact, normalised, confusable) comes
+/// from one index seek; when there is one, the weapon was reported and the search stops there;</item>
+/// <item>otherwise, serials containing the query (partial) come from its rarest trigrams, and serials
+/// within the fuzzy distance from the deletion keys (see <see cref="SerialKeys.ForFuzzy(string, int)"/>);</item>
+/// <item>a fixed-length pattern with up to three <c>?</c> comes from deletion keys
+/// (<see cref="SerialKeys.ForUnreadable"/>); other patterns from their rarest trigrams, or from the range
+/// of their known prefix when they have no three adjacent known characters.</item>
+/// </list>
+/// Every candidate is verified by the Core matcher, so the index only has to be complete, never exact.
 /// </summary>
-public sealed class SerialSearch(Db db)
+public sealed class SerialSearch(Db db, TrigramStatistics statistics)
 {
     /// <summary>Candidates examined per strategy; a query that reaches it is reported as truncated.</summary>
     public const int CandidateCap = 5000;
 
-    /// <summary>How far a key's postings are counted when choosing the rarest keys to drive a lookup.</summary>
+    /// <summary>How far a key's postings are counted when the in-memory statistics are not loaded yet.</summary>
     private const int ProbeLimit = 20_000;
 
     private const string CandidateColumns =
@@ -40,6 +45,10 @@ public sealed class SerialSearch(Db db)
     private static readonly SqlText ByCanonical = new(
         $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.canonical = @canonical LIMIT @cap",
         $"SELECT TOP (@cap) {CandidateColumns} FROM firearm_serial s WHERE s.canonical = @canonical");
+
+    private static readonly SqlText ByCanonicalRange = new(
+        $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to LIMIT @cap",
+        $"SELECT TOP (@cap) {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to");
 
     private static readonly SqlText ProbeKey = new(
         "SELECT COUNT(*) FROM (SELECT 1 FROM serial_key WHERE key_value = @key LIMIT @limit)",
@@ -57,13 +66,24 @@ public sealed class SerialSearch(Db db)
         $"SELECT {CandidateColumns} {AllKeysFilter} LIMIT @cap",
         $"SELECT TOP (@cap) {CandidateColumns} {AllKeysFilter}");
 
+    /// <summary>
+    /// Serials holding any of the keys, passed as one JSON array: a distance-2 query has thousands of
+    /// keys, more than a statement should carry as parameters.
+    /// </summary>
     private static readonly SqlText ByAnyKey = new(
-        $"SELECT DISTINCT {CandidateColumns} FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id WHERE k.key_value IN @keys LIMIT @cap",
-        $"SELECT DISTINCT TOP (@cap) {CandidateColumns} FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id WHERE k.key_value IN @keys");
+        $"""
+        SELECT DISTINCT {CandidateColumns}
+        FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id
+        WHERE k.key_value IN (SELECT value FROM json_each(@keys)) LIMIT @cap
+        """,
+        $"""
+        SELECT DISTINCT TOP (@cap) {CandidateColumns}
+        FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id
+        WHERE k.key_value IN (SELECT CAST([value] AS BIGINT) FROM OPENJSON(@keys))
+        """);
 
-    public async Task<SerialMatches> FindAsync(SearchQuery query, CancellationToken ct)
+    public async Task<SerialMatches> FindAsync(DbConnection connection, SearchQuery query, CancellationToken ct)
     {
-        await using var connection = await db.OpenReadOnlyAsync(ct);
         var found = new Dictionary<long, (SerialCandidate, SerialMatch)>();
         var truncated = false;
 
@@ -85,28 +105,43 @@ public sealed class SerialSearch(Db db)
 
         if (query.HasWildcards)
         {
-            Verify(await ByRarestKeysAsync(connection, SerialKeys.ForPattern(query.Pattern), ct));
+            if (SerialKeys.ForUnreadable(query.Pattern) is { } unreadable)
+            {
+                Verify(await ByAnyKeyAsync(connection, unreadable, ct));
+            }
+            else
+            {
+                var keys = SerialKeys.ForPattern(query.Pattern);
+                Verify(keys.Count > 0
+                    ? await ByRarestKeysAsync(connection, keys, ct)
+                    : await ByKnownPrefixAsync(connection, query.Pattern.Canonical, ct));
+            }
             return new SerialMatches(found, truncated);
         }
 
         Verify(await QueryAsync(connection, ByCanonical, new { canonical = query.Canonical, cap = CandidateCap }, ct));
+        if (found.Count > 0)
+        {
+            return new SerialMatches(found, truncated);
+        }
+
         if (query.Canonical.Length >= SerialKeys.MinimumFuzzyLength)
         {
             Verify(await ByRarestKeysAsync(connection, SerialKeys.ForPartial(query.Canonical), ct));
-        }
-        var threshold = DamerauLevenshtein.FuzzyThreshold(query.Canonical.Length + SerialKeys.MaximumFuzzyDistance);
-        if (threshold > 0 && query.Canonical.Length >= SerialKeys.MinimumFuzzyLength)
-        {
-            var keys = SerialKeys.ForFuzzy(query.Canonical, Math.Min(threshold, SerialKeys.MaximumFuzzyDistance));
-            if (keys.Count > 0)
+            // Nearest first: the thousands of keys of distance 2 are looked up only when nothing closer was found.
+            var distance = Math.Min(DamerauLevenshtein.FuzzyThreshold(query.Canonical.Length), SerialKeys.MaximumFuzzyDistance);
+            for (var d = 1; d <= distance && found.Count == 0; d++)
             {
-                Verify(await QueryAsync(connection, ByAnyKey, new { keys, cap = CandidateCap }, ct));
+                Verify(await ByAnyKeyAsync(connection, SerialKeys.ForFuzzy(query.Canonical, d), ct));
             }
         }
         return new SerialMatches(found, truncated);
     }
 
-    /// <summary>Candidates holding every one of the (up to) three rarest keys; empty when there are no keys.</summary>
+    private Task<IReadOnlyCollection<SerialCandidate>> ByAnyKeyAsync(DbConnection connection, IReadOnlyList<long> keys, CancellationToken ct) =>
+        QueryAsync(connection, ByAnyKey, new { keys = JsonSerializer.Serialize(keys), cap = CandidateCap }, ct);
+
+    /// <summary>Candidates holding every one of the (up to) three rarest keys.</summary>
     private async Task<IReadOnlyCollection<SerialCandidate>> ByRarestKeysAsync(DbConnection connection, IReadOnlyList<long> keys, CancellationToken ct)
     {
         if (keys.Count == 0)
@@ -116,8 +151,9 @@ public sealed class SerialSearch(Db db)
         var counted = new List<(long Key, long Count)>(keys.Count);
         foreach (var key in keys.Distinct())
         {
-            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                db.Sql(ProbeKey), new { key, limit = ProbeLimit }, cancellationToken: ct));
+            var count = statistics.IsLoaded
+                ? statistics.Count(key)
+                : await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ProbeKey), new { key, limit = ProbeLimit }, cancellationToken: ct));
             if (count == 0)
             {
                 return []; // a key nobody holds: nothing can match
@@ -132,6 +168,24 @@ public sealed class SerialSearch(Db db)
             k3 = rarest[Math.Min(2, rarest.Count - 1)],
             cap = CandidateCap,
         }, ct);
+    }
+
+    /// <summary>
+    /// For a pattern with no three adjacent known characters (<c>A?1?3?5?</c>): the serials that start with its
+    /// known prefix, from the canonical index, up to the cap. The validator refuses patterns with no known prefix.
+    /// </summary>
+    private Task<IReadOnlyCollection<SerialCandidate>> ByKnownPrefixAsync(DbConnection connection, string canonicalPattern, CancellationToken ct)
+    {
+        var prefix = KnownPrefix(canonicalPattern);
+        var to = prefix[..^1] + (char)(prefix[^1] + 1);
+        return QueryAsync(connection, ByCanonicalRange, new { from = prefix, to, cap = CandidateCap }, ct);
+    }
+
+    /// <summary>The characters before the first wildcard.</summary>
+    public static string KnownPrefix(string canonicalPattern)
+    {
+        var end = canonicalPattern.IndexOfAny(['?', '*']);
+        return end < 0 ? canonicalPattern : canonicalPattern[..end];
     }
 
     private async Task<IReadOnlyCollection<SerialCandidate>> QueryAsync(DbConnection connection, SqlText sql, object parameters, CancellationToken ct) =>

@@ -11,16 +11,17 @@ namespace IArms.Core.Serials;
 /// character as a 6-bit code (<c>^</c>=1, <c>$</c>=2, digits 3–12, letters 13–38), packed
 /// big-endian. Padding puts prefixes and suffixes in the index, so an anchored wildcard
 /// pattern such as <c>AB12*</c> is selective.</para>
-/// <para><b>Segment keys</b>, in [2^62, 2^63): a PassJoin-style partition of the serial into
-/// three segments for fuzzy search up to distance 2; each key is FNV-1a-64 of
-/// (serial length, segment index, segment text) with bit 62 set and bit 63 clear. See
-/// <see cref="ForFuzzy(string, int)"/> for why lookups find every serial within distance 2.</para>
+/// <para><b>Deletion keys</b>, in [2^62, 2^63): FNV-1a-64 of each string in the serial's deletion
+/// neighbourhood — the serial itself and every string made by deleting one of its characters —
+/// with bit 62 set. They are nearly as long as the serial, so each names a handful of serials,
+/// unlike fixed segments, which a manufacturer's common prefix or an all-digit serial floods.
+/// See <see cref="ForFuzzy(string, int)"/> for why lookups find every serial within distance 2.</para>
 /// <para>The encoding is persisted: changing anything here requires rebuilding <c>serial_key</c>.</para>
 /// </remarks>
 public static class SerialKeys
 {
-    /// <summary>Segment keys are exactly the keys with this bit set.</summary>
-    public const long SegmentKeyFlag = 1L << 62;
+    /// <summary>Deletion keys are exactly the keys with this bit set.</summary>
+    public const long DeletionKeyFlag = 1L << 62;
 
     /// <summary>Trigram keys are the keys below this bound.</summary>
     public const long TrigramKeyLimit = 1L << 18;
@@ -28,57 +29,40 @@ public static class SerialKeys
     /// <summary>The largest edit distance <see cref="ForFuzzy(string, int)"/> guarantees to cover.</summary>
     public const int MaximumFuzzyDistance = 2;
 
-    /// <summary>Serials shorter than this get no segment keys (they are too short to search fuzzily).</summary>
+    /// <summary>Serials shorter than this get no deletion keys (they are too short to search fuzzily).</summary>
     public const int MinimumFuzzyLength = 4;
 
-    private const int Segments = 3;
     private const ulong FnvOffset = 14695981039346656037UL;
     private const ulong FnvPrime = 1099511628211UL;
 
-    /// <summary>Whether a key is a trigram key (as opposed to a segment key).</summary>
+    /// <summary>Whether a key is a trigram key (as opposed to a deletion key).</summary>
     public static bool IsTrigramKey(long key) => key is >= 0 and < TrigramKeyLimit;
 
-    /// <summary>Whether a key is a segment key.</summary>
-    public static bool IsSegmentKey(long key) => key >= 0 && (key & SegmentKeyFlag) != 0;
+    /// <summary>Whether a key is a deletion key.</summary>
+    public static bool IsDeletionKey(long key) => key >= 0 && (key & DeletionKeyFlag) != 0;
 
     /// <summary>
     /// The distinct keys to store for one canonical serial: its padded trigrams (|s| of them) and,
-    /// from 4 characters, up to 7 segment keys (three segments plus their boundary variants).
+    /// from 4 characters, its deletion neighbourhood (at most |s| + 1 keys).
     /// </summary>
     public static IReadOnlyList<long> ForSerial(string canonical)
     {
         ArgumentNullException.ThrowIfNull(canonical);
         var length = canonical.Length;
-        var keys = new List<long>(length + 7);
+        var keys = new List<long>((2 * length) + 1);
 
         for (var i = 0; i < length; i++)
         {
             AddDistinct(keys, TrigramKey(Padded(canonical, i), Padded(canonical, i + 1), Padded(canonical, i + 2)));
         }
 
-        if (length < MinimumFuzzyLength)
+        if (length >= MinimumFuzzyLength)
         {
-            return keys;
-        }
-
-        var s = canonical.AsSpan();
-        for (var k = 0; k < Segments; k++)
-        {
-            var start = SegmentStart(length, k);
-            var end = SegmentStart(length, k + 1);
-            var text = s[start..end];
-            AddDistinct(keys, SegmentKey(length, k, text, '\0', '\0'));
-
-            // Boundary variants: the segment as it reads after the two characters straddling its
-            // left (right) boundary are transposed. Why these suffice is argued at ForFuzzy.
-            if (k > 0)
+            var s = canonical.AsSpan();
+            AddDistinct(keys, DeletionKey(s, -1));
+            for (var i = 0; i < length; i++)
             {
-                AddDistinct(keys, SegmentKey(length, k, text, s[start - 1], '\0'));
-            }
-
-            if (k < Segments - 1)
-            {
-                AddDistinct(keys, SegmentKey(length, k, text, '\0', s[end]));
+                AddDistinct(keys, DeletionKey(s, i));
             }
         }
 
@@ -129,39 +113,25 @@ public static class SerialKeys
         return RunTrigrams(canonicalQuery);
     }
 
-    /// <summary>The segment keys that find every serial within distance 2 of the query.</summary>
+    /// <summary>The deletion keys that find every serial within distance 2 of the query.</summary>
     public static IReadOnlyList<long> ForFuzzy(string canonicalQuery) => ForFuzzy(canonicalQuery, MaximumFuzzyDistance);
 
     /// <summary>
-    /// The segment keys to look up so that every serial s with |s| ≥ 4 and optimal-string-alignment
-    /// distance to the query at most <paramref name="maxDistance"/> (≤ 2) has one of its stored
-    /// segment keys in the list. At most 45 keys.
+    /// The deletion keys to look up so that every serial s with |s| ≥ 4 and optimal-string-alignment
+    /// distance to the query at most <paramref name="maxDistance"/> (≤ 2) holds one of them:
+    /// |q| + 1 keys for distance 1, about 30·|q|² for distance 2 (about 3,000 for ten characters).
     /// </summary>
     /// <remarks>
-    /// <para>Why it is complete. Take an optimal alignment of s to q with d ≤ 2 operations; each is a
-    /// substitution, insertion, deletion or transposition of two adjacent characters, and OSA
-    /// never edits a character twice. s is cut into three segments. Call an operation <em>inside</em>
-    /// segment k when it changes a character of k, inserts between two of its characters, or
-    /// transposes two of its characters. An insertion exactly at a boundary is inside no segment.
-    /// A transposition that straddles a boundary (last char of k, first char of k + 1) is
-    /// inside no segment either: it is absorbed by the boundary variants stored by
-    /// <see cref="ForSerial"/>: segment k read with its last character replaced by the next one,
-    /// and segment k + 1 read with its first character replaced by the previous one.</para>
-    /// <para>Each operation is inside at most one segment, so with d ≤ 2 at least one of the three
-    /// segments has none inside it. That segment, read with the straddling transpositions at its
-    /// own boundaries applied, occurs verbatim in q. It needs at most one variant: the middle
-    /// segment could need both only when both operations straddle, and then segment 0 is free with
-    /// its right variant, which is stored. (A 1-character segment can never straddle twice, since
-    /// OSA does not edit a character twice.)</para>
-    /// <para>Where it occurs: substitutions and transpositions keep positions, so the segment
-    /// starting at a in s starts at a + δ in q, δ = insertions − deletions before it. With
-    /// Δ = |q| − |s| = δ + (insertions − deletions after it), |δ| + |Δ − δ| ≤ d, which bounds
-    /// both |s| ∈ [|q| − d, |q| + d] and δ. So looking up, for each such length L, each segment k
-    /// and each such δ, the substring of q at a + δ with the length of segment k of a serial of
-    /// length L, under key (L, k, text), meets one of s's stored keys.</para>
-    /// <para>Three segments (not five, as tau + 1 = 3 with transpositions counted as two edits would
-    /// suggest) keep each segment long enough to be selective; the price is up to four extra keys
-    /// per serial. The property tests check this argument on random and on exhaustive inputs.</para>
+    /// <para>Distance 1: if q and s are one substitution, insertion, deletion or adjacent
+    /// transposition apart, deleting one character from each (the substituted one; the inserted one
+    /// from the longer, nothing from the shorter; one of the two transposed) leaves the same string.
+    /// So q's neighbourhood (q and its one-deletions) meets s's stored neighbourhood.</para>
+    /// <para>Distance 2: an optimal OSA alignment has two operations on disjoint positions, so either
+    /// may be applied first. If one of them, applied to q, is a substitution, deletion or
+    /// transposition, the result q′ is within distance 1 of s, and q′'s neighbourhood is looked up.
+    /// Otherwise both insert into q (s is q plus two characters); then q′ = q plus one character is a
+    /// one-deletion of s, so q′ itself is looked up. Substitutions and insertions range over the
+    /// canonical alphabet, the only characters a stored canonical serial holds.</para>
     /// </remarks>
     public static IReadOnlyList<long> ForFuzzy(string canonicalQuery, int maxDistance)
     {
@@ -171,67 +141,137 @@ public static class SerialKeys
 
         var q = canonicalQuery.AsSpan();
         var n = q.Length;
-        var keys = new List<long>(45);
-        for (var length = Math.Max(MinimumFuzzyLength, n - maxDistance); length <= n + maxDistance; length++)
+        var keys = new HashSet<long>();
+        if (maxDistance == 0 || n == 0)
         {
-            var delta = n - length;
-            for (var k = 0; k < Segments; k++)
-            {
-                var start = SegmentStart(length, k);
-                var segmentLength = SegmentStart(length, k + 1) - start;
-                for (var shift = -maxDistance; shift <= maxDistance; shift++)
-                {
-                    if (Math.Abs(shift) + Math.Abs(delta - shift) > maxDistance)
-                    {
-                        continue;
-                    }
+            return [];
+        }
 
-                    var at = start + shift;
-                    if (at >= 0 && at + segmentLength <= n)
-                    {
-                        AddDistinct(keys, SegmentKey(length, k, q.Slice(at, segmentLength), '\0', '\0'));
-                    }
+        AddNeighbourhood(keys, q);
+        if (maxDistance == 1)
+        {
+            return [.. keys];
+        }
+
+        Span<char> variant = stackalloc char[n + 1];
+        var alphabet = SerialNormalizer.CanonicalAlphabet;
+        for (var i = 0; i < n; i++)
+        {
+            // One deletion, then its neighbourhood.
+            q[..i].CopyTo(variant);
+            q[(i + 1)..].CopyTo(variant[i..]);
+            AddNeighbourhood(keys, variant[..(n - 1)]);
+
+            // Each substitution at i, then its neighbourhood.
+            q.CopyTo(variant);
+            foreach (var c in alphabet)
+            {
+                if (c != q[i])
+                {
+                    variant[i] = c;
+                    AddNeighbourhood(keys, variant[..n]);
                 }
+            }
+
+            // The transposition of i and i + 1, then its neighbourhood.
+            if (i + 1 < n && q[i] != q[i + 1])
+            {
+                q.CopyTo(variant);
+                (variant[i], variant[i + 1]) = (q[i + 1], q[i]);
+                AddNeighbourhood(keys, variant[..n]);
             }
         }
 
+        // Two insertions: q plus one character is a one-deletion of s.
+        for (var i = 0; i <= n; i++)
+        {
+            q[..i].CopyTo(variant);
+            q[i..].CopyTo(variant[(i + 1)..]);
+            foreach (var c in alphabet)
+            {
+                variant[i] = c;
+                keys.Add(DeletionKey(variant[..(n + 1)], -1));
+            }
+        }
+
+        return [.. keys];
+    }
+
+    /// <summary>Patterns with more unreadable characters than this are left to the trigram keys.</summary>
+    public const int MaximumEnumeratedUnknowns = 3;
+
+    /// <summary>
+    /// For a fixed-length pattern (no <c>*</c>) of at least 4 characters with 1 to
+    /// <see cref="MaximumEnumeratedUnknowns"/> <c>?</c>: deletion keys that every matching serial holds
+    /// one of. The last <c>?</c> is deleted and the others take every letter of the canonical alphabet, so
+    /// a matching serial holds exactly the key of its own characters at the other positions: 1, 27 or 729
+    /// keys, each naming a handful of serials. Null for any other pattern.
+    /// </summary>
+    public static IReadOnlyList<long>? ForUnreadable(SerialPattern pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var c = pattern.Canonical;
+        if (!pattern.IsFixedLength || c.Length < MinimumFuzzyLength)
+        {
+            return null;
+        }
+        var unknown = new List<int>();
+        for (var i = 0; i < c.Length; i++)
+        {
+            if (c[i] == '?')
+            {
+                unknown.Add(i);
+            }
+        }
+        if (unknown.Count is 0 or > MaximumEnumeratedUnknowns)
+        {
+            return null;
+        }
+
+        var alphabet = SerialNormalizer.CanonicalAlphabet;
+        var deleted = unknown[^1];
+        var free = unknown.Count - 1;
+        var combinations = (int)Math.Pow(alphabet.Length, free);
+        var keys = new List<long>(combinations);
+        Span<char> candidate = stackalloc char[c.Length];
+        c.AsSpan().CopyTo(candidate);
+        for (var n = 0; n < combinations; n++)
+        {
+            var rest = n;
+            for (var j = 0; j < free; j++)
+            {
+                candidate[unknown[j]] = alphabet[rest % alphabet.Length];
+                rest /= alphabet.Length;
+            }
+            keys.Add(DeletionKey(candidate, deleted));
+        }
         return keys;
     }
 
-    /// <summary>
-    /// Where segment <paramref name="index"/> of a serial of <paramref name="length"/> characters
-    /// starts (index 3 gives the end). Segments differ in length by at most one, shorter first.
-    /// </summary>
-    internal static int SegmentStart(int length, int index) => index * length / Segments;
+    private static void AddNeighbourhood(HashSet<long> keys, ReadOnlySpan<char> s)
+    {
+        keys.Add(DeletionKey(s, -1));
+        for (var i = 0; i < s.Length; i++)
+        {
+            keys.Add(DeletionKey(s, i));
+        }
+    }
 
     internal static long TrigramKey(char a, char b, char c) => (Code(a) << 12) | (Code(b) << 6) | Code(c);
 
-    /// <summary>
-    /// FNV-1a over the segment's length, index and text, where a non-zero
-    /// <paramref name="first"/> or <paramref name="last"/> replaces the text's first or last character.
-    /// </summary>
-    internal static long SegmentKey(int length, int index, ReadOnlySpan<char> text, char first, char last)
+    /// <summary>FNV-1a of <paramref name="s"/> without the character at <paramref name="skip"/> (none when −1), in the deletion range.</summary>
+    internal static long DeletionKey(ReadOnlySpan<char> s, int skip)
     {
         var hash = FnvOffset;
-        hash = Mix(hash, (ushort)length);
-        hash = Mix(hash, (ushort)index);
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < s.Length; i++)
         {
-            var c = text[i];
-            if (i == 0 && first != '\0')
+            if (i != skip)
             {
-                c = first;
+                hash = Mix(hash, s[i]);
             }
-
-            if (i == text.Length - 1 && last != '\0')
-            {
-                c = last;
-            }
-
-            hash = Mix(hash, c);
         }
 
-        return (long)(hash & (ulong)(SegmentKeyFlag - 1)) | SegmentKeyFlag;
+        return (long)(hash & (ulong)(DeletionKeyFlag - 1)) | DeletionKeyFlag;
     }
 
     private static ulong Mix(ulong hash, ushort value)
@@ -270,7 +310,7 @@ public static class SerialKeys
         _ => 63,
     };
 
-    // Key lists are a few dozen long, where a linear scan beats hashing and allocates nothing.
+    // Stored key lists are a few dozen long, where a linear scan beats hashing and allocates nothing.
     private static void AddDistinct(List<long> keys, long key)
     {
         if (!keys.Contains(key))

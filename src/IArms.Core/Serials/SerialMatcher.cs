@@ -76,7 +76,9 @@ public static class SerialMatcher
             return Scored(SerialMatchKind.Partial, longer - shorter, 57 + (8.0 * shorter / longer));
         }
 
-        var threshold = DamerauLevenshtein.FuzzyThreshold(Math.Max(q.Length, canonical.Length));
+        // The shorter serial sets the tolerance: two edits are allowed only when both sides have 8
+        // characters or more, so a short serial is never stretched into an unrelated long one.
+        var threshold = DamerauLevenshtein.FuzzyThreshold(Math.Min(q.Length, canonical.Length));
         if (threshold > 0)
         {
             var distance = DamerauLevenshtein.Distance(q, canonical, threshold);

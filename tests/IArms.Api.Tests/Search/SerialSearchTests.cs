@@ -64,6 +64,8 @@ public class SerialSearchTests
     [TestCase("BER5503Q", "BER-5530-Q", "fuzzy")]
     [TestCase("C9938B12", "C9938812", "confusable")]
     [TestCase("C9983812", "C9938812", "fuzzy")]
+    [TestCase("XK98001", "XK 998-001", "fuzzy")]
+    [TestCase("A?1?3?5?", "AB 123-456", "wildcard")]
     [TestCase("C99388I2X", "C9938812", "partial")]
     [TestCase("XK?98-0?1", "XK 998-001", "wildcard")]
     [TestCase("*4471KF", "SN 4471-KF", "wildcard")]
@@ -88,11 +90,15 @@ public class SerialSearchTests
     }
 
     [Test]
-    public async Task AnExactMatchOutranksANearNeighbour()
+    public async Task AnExactMatchAnswersWithoutNearNeighboursButAMissFindsThem()
     {
-        var results = Results(await SearchAsync("AB 123-457"));
-        Assert.That(results.Select(r => r.Id).Take(2), Is.EqualTo(new[] { _ids["AB 123-457"], _ids["AB 123-456"] }));
-        Assert.That(results[1], Is.EqualTo((_ids["AB 123-456"], "fuzzy", 1)));
+        // A serial reported as such answers the officer's question; neighbours one character away are other weapons.
+        var exact = Results(await SearchAsync("AB 123-457"));
+        Assert.That(exact.Select(r => r.Id), Is.EqualTo(new[] { _ids["AB 123-457"] }));
+
+        var miss = Results(await SearchAsync("AB 123-458"));
+        Assert.That(miss.Select(r => r.Id), Is.EquivalentTo(new[] { _ids["AB 123-457"], _ids["AB 123-456"] }));
+        Assert.That(miss.Select(r => (r.Match, r.Distance)), Has.All.EqualTo(("fuzzy", 1)));
     }
 
     [Test]

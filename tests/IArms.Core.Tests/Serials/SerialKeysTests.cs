@@ -10,11 +10,11 @@ namespace IArms.Core.Tests.Serials;
 public class SerialKeysTests
 {
     [Test]
-    public void ForSerialStoresPaddedTrigramsAndSegmentKeys()
+    public void ForSerialStoresPaddedTrigramsAndTheDeletionNeighbourhood()
     {
         var keys = SerialKeys.ForSerial("A8123456");
         var trigrams = keys.Where(SerialKeys.IsTrigramKey).ToList();
-        var segments = keys.Where(SerialKeys.IsSegmentKey).ToList();
+        var deletions = keys.Where(SerialKeys.IsDeletionKey).ToList();
 
         Assert.That(keys, Is.Unique);
         Assert.That(trigrams, Is.EquivalentTo(new[]
@@ -24,8 +24,13 @@ public class SerialKeysTests
             SerialKeys.TrigramKey('2', '3', '4'), SerialKeys.TrigramKey('3', '4', '5'),
             SerialKeys.TrigramKey('4', '5', '6'), SerialKeys.TrigramKey('5', '6', '$'),
         }));
-        Assert.That(segments, Has.Count.EqualTo(7));
-        Assert.That(trigrams.Count + segments.Count, Is.EqualTo(keys.Count));
+        Assert.That(deletions, Is.EquivalentTo(new[]
+        {
+            SerialKeys.DeletionKey("A8123456", -1), SerialKeys.DeletionKey("8123456", -1), SerialKeys.DeletionKey("A123456", -1),
+            SerialKeys.DeletionKey("A823456", -1), SerialKeys.DeletionKey("A813456", -1), SerialKeys.DeletionKey("A812456", -1),
+            SerialKeys.DeletionKey("A812356", -1), SerialKeys.DeletionKey("A812346", -1), SerialKeys.DeletionKey("A812345", -1),
+        }));
+        Assert.That(trigrams.Count + deletions.Count, Is.EqualTo(keys.Count));
     }
 
     [Test]
@@ -34,8 +39,8 @@ public class SerialKeysTests
         var keys = SerialKeys.ForSerial("XY0123456789AC");
         Assert.That(keys, Has.All.GreaterThanOrEqualTo(0L));
         Assert.That(keys.Where(SerialKeys.IsTrigramKey), Has.All.LessThan(SerialKeys.TrigramKeyLimit));
-        Assert.That(keys.Where(k => SerialKeys.IsTrigramKey(k) && SerialKeys.IsSegmentKey(k)), Is.Empty);
-        Assert.That(keys.Where(k => !SerialKeys.IsTrigramKey(k) && !SerialKeys.IsSegmentKey(k)), Is.Empty);
+        Assert.That(keys.Where(k => SerialKeys.IsTrigramKey(k) && SerialKeys.IsDeletionKey(k)), Is.Empty);
+        Assert.That(keys.Where(k => !SerialKeys.IsTrigramKey(k) && !SerialKeys.IsDeletionKey(k)), Is.Empty);
     }
 
     [Test]
@@ -61,26 +66,26 @@ public class SerialKeysTests
     {
         for (var length = 4; length <= 14; length++)
         {
-            Assert.That(SerialKeys.ForSerial(Serial(length)), Has.Count.LessThanOrEqualTo(length + 7));
+            Assert.That(SerialKeys.ForSerial(Serial(length)), Has.Count.LessThanOrEqualTo((2 * length) + 1));
         }
-
-        Assert.That(SerialKeys.ForSerial(Serial(14)), Has.Count.LessThanOrEqualTo(21));
     }
 
     [Test]
     public void KeysPerFuzzyQueryStayBounded()
     {
-        for (var length = 0; length <= SerialPattern.MaximumLength; length++)
+        for (var length = 0; length <= 16; length++)
         {
-            var keys = SerialKeys.ForFuzzy(Serial(length));
-            Assert.That(keys, Has.Count.LessThan(200).And.Count.LessThanOrEqualTo(45));
-            Assert.That(keys, Has.All.Matches<long>(SerialKeys.IsSegmentKey));
+            var one = SerialKeys.ForFuzzy(Serial(length), 1);
+            Assert.That(one, Has.Count.LessThanOrEqualTo(length + 1));
+            var two = SerialKeys.ForFuzzy(Serial(length), 2);
+            Assert.That(two, Has.Count.LessThanOrEqualTo(30 * (length + 1) * (length + 1)));
+            Assert.That(two, Has.All.Matches<long>(SerialKeys.IsDeletionKey));
         }
     }
 
     [Test]
     public void FuzzyQueriesTooShortForAnyIndexedSerialGetNoKeys() =>
-        Assert.That(SerialKeys.ForFuzzy("A8"), Is.Empty.Or.All.Matches<long>(SerialKeys.IsSegmentKey));
+        Assert.That(SerialKeys.ForFuzzy("A8"), Is.Empty.Or.All.Matches<long>(SerialKeys.IsDeletionKey));
 
     [Test]
     public void ForFuzzyRejectsDistancesTheSchemeDoesNotCover() =>
@@ -118,25 +123,10 @@ public class SerialKeysTests
     public void ForPartialOfAShortQueryIsEmpty(string query) => Assert.That(SerialKeys.ForPartial(query), Is.Empty);
 
     [Test]
-    public void SegmentsSplitEvenlyShorterFirst()
+    public void DeletionKeysDependOnlyOnTheStringLeft()
     {
-        Assert.That(Enumerable.Range(0, 4).Select(i => SerialKeys.SegmentStart(4, i)), Is.EqualTo(new[] { 0, 1, 2, 4 }));
-        Assert.That(Enumerable.Range(0, 4).Select(i => SerialKeys.SegmentStart(8, i)), Is.EqualTo(new[] { 0, 2, 5, 8 }));
-        Assert.That(Enumerable.Range(0, 4).Select(i => SerialKeys.SegmentStart(9, i)), Is.EqualTo(new[] { 0, 3, 6, 9 }));
-    }
-
-    [Test]
-    public void SegmentKeysDependOnLengthIndexAndText()
-    {
-        var keys = new[]
-        {
-            SerialKeys.SegmentKey(8, 0, "A8", '\0', '\0'),
-            SerialKeys.SegmentKey(9, 0, "A8", '\0', '\0'),
-            SerialKeys.SegmentKey(8, 1, "A8", '\0', '\0'),
-            SerialKeys.SegmentKey(8, 0, "8A", '\0', '\0'),
-        };
-        Assert.That(keys, Is.Unique);
-        Assert.That(SerialKeys.SegmentKey(8, 1, "X8", 'A', '\0'), Is.EqualTo(keys[2]));
+        Assert.That(SerialKeys.DeletionKey("A8X1", 2), Is.EqualTo(SerialKeys.DeletionKey("A81", -1)));
+        Assert.That(new[] { SerialKeys.DeletionKey("A81", -1), SerialKeys.DeletionKey("18A", -1), SerialKeys.DeletionKey("A8", -1) }, Is.Unique);
     }
 
     [FsProperty(MaxTest = 2000, Arbitrary = new[] { typeof(SerialGenerators) })]
@@ -268,5 +258,50 @@ public class SerialKeysTests
         }
 
         return result;
+    }
+}
+
+public class UnreadableCharacterKeysTests
+{
+    [TestCase("AB?23456", 1)]
+    [TestCase("AB?23?56", 27)]
+    [TestCase("?B?2?456", 729)]
+    public void AFixedLengthPatternGetsOneKeyPerCombinationOfItsOtherUnknowns(string pattern, int expected) =>
+        Assert.That(SerialKeys.ForUnreadable(Parse(pattern)), Has.Count.EqualTo(expected));
+
+    [TestCase("AB*456")]
+    [TestCase("A??4??6")]
+    [TestCase("AC1")]
+    public void OtherPatternsAreLeftToTheTrigrams(string pattern) =>
+        Assert.That(SerialKeys.ForUnreadable(Parse(pattern)), Is.Null);
+
+    [Test]
+    public void EveryMatchingSerialHoldsOneOfTheKeys()
+    {
+        var random = new Random(7);
+        var alphabet = SerialNormalizer.CanonicalAlphabet;
+        for (var run = 0; run < 3000; run++)
+        {
+            var serial = new string(Enumerable.Range(0, random.Next(4, 15)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var chars = serial.ToCharArray();
+            foreach (var position in Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(chars.Length)))
+            {
+                chars[position] = '?';
+            }
+            if (!SerialPattern.TryParse(new string(chars), out var pattern, out _))
+            {
+                continue; // fewer than three readable characters: refused before any lookup
+            }
+            Assert.That(pattern!.Matches(serial), Is.True);
+            var keys = SerialKeys.ForUnreadable(pattern);
+            Assert.That(keys, Is.Not.Null);
+            Assert.That(keys!.Intersect(SerialKeys.ForSerial(serial)), Is.Not.Empty, $"{serial} ~ {pattern.Canonical}");
+        }
+    }
+
+    private static SerialPattern Parse(string raw)
+    {
+        Assert.That(SerialPattern.TryParse(raw, out var pattern, out var error), Is.True, error);
+        return pattern!;
     }
 }
