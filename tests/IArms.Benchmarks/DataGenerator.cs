@@ -176,7 +176,7 @@ public static class DataGenerator
             """, 22);
         var visibility = Prepare(connection, "INSERT INTO firearm_visibility (firearm_id, country_code) VALUES ($p0, $p1)", 2);
         var serial = Prepare(connection,
-            "INSERT INTO firearm_serial (id, firearm_id, location, serial, normalized, canonical) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)", 6);
+            "INSERT INTO firearm_serial (id, firearm_id, location, serial, normalized, canonical, reversed) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)", 7);
 
         var tx = connection.BeginTransaction();
         Enlist(tx, firearm, visibility, serial);
@@ -273,6 +273,7 @@ public static class DataGenerator
                 s[3].Value = value;
                 s[4].Value = normalized;
                 s[5].Value = canonical;
+                s[6].Value = SerialNormalizer.Reversed(canonical);
                 serial.ExecuteNonQuery();
                 foreach (var key in SerialKeys.ForSerial(canonical))
                 {

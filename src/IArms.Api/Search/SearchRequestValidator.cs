@@ -15,9 +15,10 @@ public sealed class SearchRequestValidator : AbstractValidator<SearchRequest>
                 {
                     context.AddFailure(error ?? "'serialNumber' is not a searchable serial number.");
                 }
-                else if (query!.HasWildcards && SerialKeys.ForPattern(query.Pattern).Count == 0 && SerialSearch.KnownPrefix(query.Canonical).Length == 0)
+                else if (query!.HasWildcards && SerialKeys.ForPattern(query.Pattern).Count == 0
+                    && SerialSearch.KnownPrefix(query.Canonical).Length == 0 && SerialSearch.KnownSuffix(query.Canonical).Length == 0)
                 {
-                    context.AddFailure("'serialNumber' is too vague to search: give three readable characters in a row, or the first character.");
+                    context.AddFailure("'serialNumber' is too vague to search: give three readable characters in a row, or the first or last character.");
                 }
             });
         RuleFor(x => x.Purpose).NotEmpty().WithMessage($"'purpose' is required: one of {string.Join(", ", SearchPurposes.All)}.")

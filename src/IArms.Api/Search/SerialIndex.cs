@@ -24,12 +24,12 @@ public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmC
 
     private static readonly SqlText InsertSerial = new(
         """
-        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical)
-        VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical) RETURNING id
+        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed)
+        VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed) RETURNING id
         """,
         """
-        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical)
-        OUTPUT INSERTED.id VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical)
+        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed)
+        OUTPUT INSERTED.id VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed)
         """);
 
     private static readonly SqlText InsertKey = SqlText.Same("INSERT INTO serial_key (key_value, serial_id) VALUES (@Key, @SerialId)");
@@ -62,6 +62,7 @@ public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmC
             var serialId = await connection.QuerySingleAsync<long>(new CommandDefinition(db.Sql(InsertSerial), new
             {
                 FirearmId = change.FirearmId, Location = location, Serial = serial, Normalized = normalized, Canonical = canonical,
+                Reversed = SerialNormalizer.Reversed(canonical),
             }, tx, cancellationToken: ct));
             var keys = SerialKeys.ForSerial(canonical);
             await connection.ExecuteAsync(new CommandDefinition(

@@ -50,6 +50,13 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to LIMIT @cap",
         $"SELECT TOP (@cap) {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to");
 
+    private static readonly SqlText ByReversedRange = new(
+        $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to LIMIT @cap",
+        $"SELECT TOP (@cap) {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to");
+
+    /// <summary>A known beginning or ending this long narrows a pattern better than its trigrams do.</summary>
+    private const int AnchorLength = 4;
+
     private static readonly SqlText ProbeKey = new(
         "SELECT COUNT(*) FROM (SELECT 1 FROM serial_key WHERE key_value = @key LIMIT @limit)",
         "SELECT COUNT(*) FROM (SELECT TOP (@limit) 1 AS one FROM serial_key WHERE key_value = @key) t");
@@ -111,10 +118,14 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
             }
             else
             {
+                var prefix = KnownPrefix(query.Pattern.Canonical);
+                var suffix = KnownSuffix(query.Pattern.Canonical);
                 var keys = SerialKeys.ForPattern(query.Pattern);
-                Verify(keys.Count > 0
+                Verify(Math.Max(prefix.Length, suffix.Length) < AnchorLength && keys.Count > 0
                     ? await ByRarestKeysAsync(connection, keys, ct)
-                    : await ByKnownPrefixAsync(connection, query.Pattern.Canonical, ct));
+                    : prefix.Length >= suffix.Length
+                        ? await ByRangeAsync(connection, ByCanonicalRange, prefix, ct)
+                        : await ByRangeAsync(connection, ByReversedRange, SerialNormalizer.Reversed(suffix), ct));
             }
             return new SerialMatches(found, truncated);
         }
@@ -171,14 +182,14 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
     }
 
     /// <summary>
-    /// For a pattern with no three adjacent known characters (<c>A?1?3?5?</c>): the serials that start with its
-    /// known prefix, from the canonical index, up to the cap. The validator refuses patterns with no known prefix.
+    /// The serials whose canonical form (or, with <see cref="ByReversedRange"/>, its reverse) starts with
+    /// <paramref name="start"/>, from the index, up to the cap. Used for a long known beginning or ending,
+    /// and for a pattern with no three adjacent known characters (<c>A?1?3?5?</c>).
     /// </summary>
-    private Task<IReadOnlyCollection<SerialCandidate>> ByKnownPrefixAsync(DbConnection connection, string canonicalPattern, CancellationToken ct)
+    private Task<IReadOnlyCollection<SerialCandidate>> ByRangeAsync(DbConnection connection, SqlText sql, string start, CancellationToken ct)
     {
-        var prefix = KnownPrefix(canonicalPattern);
-        var to = prefix[..^1] + (char)(prefix[^1] + 1);
-        return QueryAsync(connection, ByCanonicalRange, new { from = prefix, to, cap = CandidateCap }, ct);
+        var to = start[..^1] + (char)(start[^1] + 1);
+        return QueryAsync(connection, sql, new { from = start, to, cap = CandidateCap }, ct);
     }
 
     /// <summary>The characters before the first wildcard.</summary>
@@ -187,6 +198,9 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         var end = canonicalPattern.IndexOfAny(['?', '*']);
         return end < 0 ? canonicalPattern : canonicalPattern[..end];
     }
+
+    /// <summary>The characters after the last wildcard.</summary>
+    public static string KnownSuffix(string canonicalPattern) => canonicalPattern[(canonicalPattern.LastIndexOfAny(['?', '*']) + 1)..];
 
     private async Task<IReadOnlyCollection<SerialCandidate>> QueryAsync(DbConnection connection, SqlText sql, object parameters, CancellationToken ct) =>
         (await connection.QueryAsync<SerialCandidate>(new CommandDefinition(db.Sql(sql), parameters, cancellationToken: ct))).AsList();

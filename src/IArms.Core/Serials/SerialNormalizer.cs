@@ -100,6 +100,17 @@ public static class SerialNormalizer
     }
 
     /// <summary>The canonical serial of a raw one: <c>Canonicalize(Normalize(raw))</c>.</summary>
+    /// <summary>A canonical serial backwards: stored so that a known ending can be found by a prefix range.</summary>
+    public static string Reversed(string canonical)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        return string.Create(canonical.Length, canonical, static (span, s) =>
+        {
+            s.AsSpan().CopyTo(span);
+            span.Reverse();
+        });
+    }
+
     public static string Canonical(string? raw) => Canonicalize(Normalize(raw));
 
     /// <summary>

@@ -70,6 +70,9 @@ public class SerialSearchTests
     [TestCase("XK?98-0?1", "XK 998-001", "wildcard")]
     [TestCase("*4471KF", "SN 4471-KF", "wildcard")]
     [TestCase("PY1*", "PY12345", "wildcard")]
+    [TestCase("PY123*", "PY12345", "wildcard")]
+    [TestCase("*93881?", "C9938812", "wildcard")]
+    [TestCase("?9938812", "C9938812", "wildcard")]
     [TestCase("4471KF", "SN 4471-KF", "partial")]
     public async Task AMisreadSerialFindsItsRecordFirst(string typed, string recorded, string expectedMatch)
     {

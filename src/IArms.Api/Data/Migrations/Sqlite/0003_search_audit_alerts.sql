@@ -1,5 +1,5 @@
 -- Serial search: every serial of a record (the main one and those on slide, barrel, frame...) with its
--- normalised and canonical forms, and the integer keys (padded trigrams and fuzzy-search segments,
+-- normalised and canonical forms (and the canonical one reversed), and the integer keys (padded trigrams and fuzzy-search segments,
 -- see IArms.Core.Serials.SerialKeys) that find candidates without scanning the table.
 CREATE TABLE firearm_serial (
     id         INTEGER PRIMARY KEY,
@@ -7,11 +7,14 @@ CREATE TABLE firearm_serial (
     location   TEXT    NOT NULL,
     serial     TEXT    NOT NULL,
     normalized TEXT    NOT NULL,
-    canonical  TEXT    NOT NULL
+    canonical  TEXT    NOT NULL,
+    reversed   TEXT    NOT NULL
 );
 CREATE INDEX ix_firearm_serial_firearm ON firearm_serial (firearm_id);
 CREATE INDEX ix_firearm_serial_normalized ON firearm_serial (normalized);
 CREATE INDEX ix_firearm_serial_canonical ON firearm_serial (canonical);
+-- The canonical serial backwards, so that a pattern with a known ending (*4471KF) is a range scan.
+CREATE INDEX ix_firearm_serial_reversed ON firearm_serial (reversed);
 
 CREATE TABLE serial_key (
     key_value INTEGER NOT NULL,
