@@ -146,7 +146,7 @@ public static partial class SearchBenchTools
             canonical = (string)command.ExecuteScalar()!;
         }
         var trigrams = SerialKeys.ForPartial(canonical);
-        var fuzzy = SerialKeys.ForFuzzy(canonical);
+        var fuzzy = SerialKeys.ForFuzzy(canonical, 2);
         // Representative values for every parameter name the search statements use.
         var values = new Dictionary<string, object>
         {
@@ -155,13 +155,15 @@ public static partial class SearchBenchTools
             ["key"] = trigrams[0], ["k1"] = trigrams[0], ["k2"] = trigrams[1], ["k3"] = trigrams[2],
             ["callerAgencyId"] = 1L, ["callerCountry"] = "FR", ["length"] = canonical.Length,
             ["minLength"] = canonical.Length - 2, ["maxLength"] = canonical.Length + 2,
+            ["keys"] = System.Text.Json.JsonSerializer.Serialize(fuzzy),
+            ["from"] = canonical[..4], ["to"] = canonical[..3] + (char)(canonical[3] + 1),
         };
         var lists = new Dictionary<string, IReadOnlyList<object>>
         {
-            ["keys"] = fuzzy.Cast<object>().ToList(), ["ids"] = Enumerable.Range(1, 20).Select(i => (object)(long)i).ToList(),
+            ["ids"] = Enumerable.Range(1, 20).Select(i => (object)(long)i).ToList(),
             ["serialIds"] = Enumerable.Range(1, 20).Select(i => (object)(long)i).ToList(),
         };
-        Console.WriteLine($"Representative serial: {canonical}; trigram keys {string.Join(", ", trigrams.Take(3))}; {fuzzy.Count} fuzzy segment keys.");
+        Console.WriteLine($"Representative serial: {canonical}; trigram keys {string.Join(", ", trigrams.Take(3))}; {fuzzy.Count} deletion keys for distance 2.");
 
         foreach (var type in new[] { typeof(SerialSearch), typeof(SearchService) })
         {

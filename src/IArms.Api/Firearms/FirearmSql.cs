@@ -101,12 +101,14 @@ public static class FirearmSql
         "INSERT INTO firearm_visibility (firearm_id, country_code) VALUES (@FirearmId, @CountryCode)");
 }
 
-/// <summary>A firearm row as read by <see cref="FirearmSql.Select"/> (a class: Dapper maps SQLite integers into its bool).</summary>
-public sealed class FirearmRow
+/// <summary>
+/// The columns of a firearm record that are written and read alike. Classes with settable properties,
+/// not positional records: Dapper cannot map SQLite's integers into a positional record's bool.
+/// </summary>
+public abstract class FirearmColumns
 {
     public long Id { get; set; }
     public long OwnerAgencyId { get; set; }
-    public string OwnerAgency { get; set; } = "";
     public string ExternalId { get; set; } = "";
     public string SerialNumber { get; set; } = "";
     public string NormalizedSerial { get; set; } = "";
@@ -129,6 +131,12 @@ public sealed class FirearmRow
     public string VisibilityScope { get; set; } = "all";
     public string Notes { get; set; } = "";
     public string ContentHash { get; set; } = "";
+}
+
+/// <summary>A firearm row as read by <see cref="FirearmSql.Select"/>.</summary>
+public sealed class FirearmRow : FirearmColumns
+{
+    public string OwnerAgency { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public long Version { get; set; }

@@ -27,35 +27,11 @@ public interface IFirearmChangeListener
 }
 
 /// <summary>The values written for a record: the request plus what the service derives from it.</summary>
-public sealed class StoredFirearm
+public sealed class StoredFirearm : FirearmColumns
 {
-    public long Id { get; set; }
-    public long OwnerAgencyId { get; set; }
-    public string ExternalId { get; set; } = "";
-    public string SerialNumber { get; set; } = "";
-    public string NormalizedSerial { get; set; } = "";
     public string CanonicalSerial { get; set; } = "";
     public IReadOnlyList<OtherSerial> OtherSerialList { get; set; } = [];
-    public string OtherSerials { get; set; } = "[]";
-    public string Make { get; set; } = "";
-    public string Model { get; set; } = "";
-    public string Calibre { get; set; } = "";
-    public string Type { get; set; } = "";
-    public string? CanonicalMake { get; set; }
-    public string? CanonicalCalibre { get; set; }
-    public string? CountryOfManufacture { get; set; }
-    public int? YearOfManufacture { get; set; }
-    public string ImportMarking { get; set; } = "";
-    public string Status { get; set; } = "";
-    public DateOnly? EventDate { get; set; }
-    public string? EventCountryCode { get; set; }
-    public string EventPlace { get; set; } = "";
-    public string CaseReference { get; set; } = "";
-    public bool ObliteratedSerial { get; set; }
-    public string VisibilityScope { get; set; } = "all";
     public IReadOnlyList<string> VisibilityCountries { get; set; } = [];
-    public string Notes { get; set; } = "";
-    public string ContentHash { get; set; } = "";
     public DateTimeOffset Now { get; set; }
     public long ExpectedVersion { get; set; }
 }
