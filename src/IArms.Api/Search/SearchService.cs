@@ -35,7 +35,8 @@ public sealed class SearchService(
         // One connection for the whole search: the index lookups, the records and their details.
         await using var connection = await db.OpenReadOnlyAsync(ct);
         var matches = await serials.FindAsync(connection, query!, ct);
-        var rows = await LoadVisibleAsync(connection, matches.ByFirearm.Keys, caller, ct);
+        var attributesGiven = !string.IsNullOrWhiteSpace(request.Make) || !string.IsNullOrWhiteSpace(request.Calibre) || request.Type is not null;
+        var rows = await LoadVisibleAsync(connection, matches, attributesGiven, caller, ct);
 
         var wantedMake = canonicalizer.CanonicalMake(request.Make);
         var wantedCalibre = canonicalizer.CanonicalCalibre(request.Calibre);
@@ -58,8 +59,9 @@ public sealed class SearchService(
             k.Item.Serial.Serial, k.Item.Serial.Location)).ToList();
 
         var searchId = Guid.CreateVersion7().ToString();
-        // Every wanted record found alerts its owner, including those beyond the page of results returned.
-        var hits = ranked
+        // The owners of the wanted records returned are alerted. A vague pattern matching thousands of serials
+        // is answered as truncated, to be narrowed; alerting every owner it brushed would flood their inboxes.
+        var hits = kept
             .Where(k => k.Item.Row.OwnerAgencyId != caller.AgencyId && FirearmVocabulary.IsWanted(k.Item.Row.Status))
             .Select(k => new NewAlert(
                 k.Item.Row.OwnerAgencyId, AlertKinds.Hit,
@@ -72,22 +74,30 @@ public sealed class SearchService(
             request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmStore.Json), results.Count);
         await audit.WriteAsync(entry, hits, ct);
 
-        return new SearchResponse(searchId, query!.Normalized, results, matches.Truncated || ranked.Count > MaxResults);
+        return new SearchResponse(searchId, query!.Normalized, results, matches.Truncated || ranked.Count > MaxResults || rows.Count > MaxResults);
     }
 
-    private async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(DbConnection connection, IEnumerable<long> firearmIds, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// The visible records behind the matches. Without make, calibre or type to rank by, the serial match
+    /// alone orders the results, so records are read best match first only until one more than a page is
+    /// visible; with them, every matched record is read (up to the candidate cap) so that ranking is exact.
+    /// </summary>
+    private async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(
+        DbConnection connection, SerialMatches matches, bool attributesGiven, Caller caller, CancellationToken ct)
     {
-        var ids = firearmIds.ToArray();
-        if (ids.Length == 0)
-        {
-            return [];
-        }
-        var rows = new List<FirearmRow>(ids.Length);
+        var ids = matches.ByFirearm
+            .OrderBy(m => m.Value.Match, SerialMatcher.Comparer)
+            .ThenBy(m => m.Key)
+            .Select(m => m.Key)
+            .ToList();
+        var rows = new List<FirearmRow>(Math.Min(ids.Count, MaxResults + 1));
         // SQL Server accepts at most 2100 parameters; stay well below it.
-        foreach (var chunk in ids.Chunk(1000))
+        var chunk = attributesGiven ? 1000 : MaxResults + 1;
+        for (var i = 0; i < ids.Count && (attributesGiven || rows.Count <= MaxResults); i += chunk)
         {
             rows.AddRange(await connection.QueryAsync<FirearmRow>(new CommandDefinition(db.Sql(SelectVisibleByIds),
-                new { ids = chunk, callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode }, cancellationToken: ct)));
+                new { ids = ids.Skip(i).Take(chunk).ToArray(), callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode },
+                cancellationToken: ct)));
         }
         return rows;
     }

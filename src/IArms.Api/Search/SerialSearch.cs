@@ -23,8 +23,9 @@ public sealed record SerialMatches(IReadOnlyDictionary<long, (SerialCandidate Se
 /// <list type="number">
 /// <item>a serial equal to the query once look-alikes are folded (exact, normalised, confusable) comes
 /// from one index seek; when there is one, the weapon was reported and the search stops there;</item>
-/// <item>otherwise, serials containing the query (partial) come from its rarest trigrams, and serials
-/// within the fuzzy distance from the deletion keys (see <see cref="SerialKeys.ForFuzzy(string, int)"/>);</item>
+/// <item>otherwise serials one edit away, from the deletion keys (see <see cref="SerialKeys.ForFuzzy(string, int)"/>);
+/// then serials that begin or end with the query (partial), from index ranges, or contain it, from its
+/// rarest trigrams; then, for 8 characters or more, serials two edits away;</item>
 /// <item>a fixed-length pattern with up to three <c>?</c> comes from deletion keys
 /// (<see cref="SerialKeys.ForUnreadable"/>); other patterns from their rarest trigrams, or from the range
 /// of their known prefix when they have no three adjacent known characters.</item>
@@ -136,15 +137,33 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
             return new SerialMatches(found, truncated);
         }
 
-        if (query.Canonical.Length >= SerialKeys.MinimumFuzzyLength)
+        if (query.Canonical.Length < SerialKeys.MinimumFuzzyLength)
         {
-            Verify(await ByRarestKeysAsync(connection, SerialKeys.ForPartial(query.Canonical), ct));
-            // Nearest first: the thousands of keys of distance 2 are looked up only when nothing closer was found.
-            var distance = Math.Min(DamerauLevenshtein.FuzzyThreshold(query.Canonical.Length), SerialKeys.MaximumFuzzyDistance);
-            for (var d = 1; d <= distance && found.Count == 0; d++)
+            return new SerialMatches(found, truncated);
+        }
+
+        // Nearest first, each tier only when the ones before found nothing: a serial one misread character
+        // away is the likeliest weapon, and a longer serial that merely contains what was typed is not.
+        var q = query.Canonical;
+        var distance = Math.Min(DamerauLevenshtein.FuzzyThreshold(q.Length), SerialKeys.MaximumFuzzyDistance);
+        if (distance >= 1)
+        {
+            Verify(await ByAnyKeyAsync(connection, SerialKeys.ForFuzzy(q, 1), ct));
+        }
+        if (found.Count == 0)
+        {
+            // Partial: what was typed begins or ends a longer serial (the rest ground off), from the two ranges;
+            // only then anywhere inside one, from the trigrams.
+            Verify(await ByRangeAsync(connection, ByCanonicalRange, q, ct));
+            Verify(await ByRangeAsync(connection, ByReversedRange, SerialNormalizer.Reversed(q), ct));
+            if (found.Count == 0)
             {
-                Verify(await ByAnyKeyAsync(connection, SerialKeys.ForFuzzy(query.Canonical, d), ct));
+                Verify(await ByRarestKeysAsync(connection, SerialKeys.ForPartial(q), ct));
             }
+        }
+        if (found.Count == 0 && distance >= 2)
+        {
+            Verify(await ByAnyKeyAsync(connection, SerialKeys.ForFuzzy(q, 2), ct));
         }
         return new SerialMatches(found, truncated);
     }

@@ -105,6 +105,15 @@ public class SerialSearchTests
     }
 
     [Test]
+    public async Task AOneCharacterMisreadingOutranksALongerSerialThatContainsWhatWasTyped()
+    {
+        var truth = await (await _owner.PostJsonAsync("/api/v1/firearms", Firearm("77345490"))).ExpectAsync(HttpStatusCode.Created);
+        await (await _owner.PostJsonAsync("/api/v1/firearms", Firearm("1277345499"))).ExpectAsync(HttpStatusCode.Created);
+        var results = Results(await SearchAsync("77345499"));
+        Assert.That(results[0], Is.EqualTo(((long)truth["id"]!, "fuzzy", 1)));
+    }
+
+    [Test]
     public async Task ASecondarySerialIsSearchableLikeTheMainOne()
     {
         var record = Firearm("FRAME-0001") with { OtherSerials = [new OtherSerialBody("slide", "SLD 55 0042")] };
