@@ -55,6 +55,12 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to LIMIT @cap",
         $"SELECT TOP (@cap) {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to");
 
+    /// <summary>
+    /// Candidates read from an index range. A beginning or ending shared by more serials than this is too
+    /// vague to rank usefully: the answer is a page of them, marked truncated, so that the officer narrows it.
+    /// </summary>
+    public const int RangeCandidateCap = 1000;
+
     /// <summary>A known beginning or ending this long narrows a pattern better than its trigrams do.</summary>
     private const int AnchorLength = 4;
 
@@ -95,9 +101,9 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         var found = new Dictionary<long, (SerialCandidate, SerialMatch)>();
         var truncated = false;
 
-        void Verify(IReadOnlyCollection<SerialCandidate> candidates)
+        void Verify(IReadOnlyCollection<SerialCandidate> candidates, int cap = CandidateCap)
         {
-            truncated |= candidates.Count >= CandidateCap;
+            truncated |= candidates.Count >= cap;
             foreach (var candidate in candidates)
             {
                 if (SerialMatcher.Match(query, candidate.Serial) is not { } match)
@@ -122,11 +128,16 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
                 var prefix = KnownPrefix(query.Pattern.Canonical);
                 var suffix = KnownSuffix(query.Pattern.Canonical);
                 var keys = SerialKeys.ForPattern(query.Pattern);
-                Verify(Math.Max(prefix.Length, suffix.Length) < AnchorLength && keys.Count > 0
-                    ? await ByRarestKeysAsync(connection, keys, ct)
-                    : prefix.Length >= suffix.Length
+                if (Math.Max(prefix.Length, suffix.Length) < AnchorLength && keys.Count > 0)
+                {
+                    Verify(await ByRarestKeysAsync(connection, keys, ct));
+                }
+                else
+                {
+                    Verify(prefix.Length >= suffix.Length
                         ? await ByRangeAsync(connection, ByCanonicalRange, prefix, ct)
-                        : await ByRangeAsync(connection, ByReversedRange, SerialNormalizer.Reversed(suffix), ct));
+                        : await ByRangeAsync(connection, ByReversedRange, SerialNormalizer.Reversed(suffix), ct), RangeCandidateCap);
+                }
             }
             return new SerialMatches(found, truncated);
         }
@@ -154,8 +165,8 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         {
             // Partial: what was typed begins or ends a longer serial (the rest ground off), from the two ranges;
             // only then anywhere inside one, from the trigrams.
-            Verify(await ByRangeAsync(connection, ByCanonicalRange, q, ct));
-            Verify(await ByRangeAsync(connection, ByReversedRange, SerialNormalizer.Reversed(q), ct));
+            Verify(await ByRangeAsync(connection, ByCanonicalRange, q, ct), RangeCandidateCap);
+            Verify(await ByRangeAsync(connection, ByReversedRange, SerialNormalizer.Reversed(q), ct), RangeCandidateCap);
             if (found.Count == 0)
             {
                 Verify(await ByRarestKeysAsync(connection, SerialKeys.ForPartial(q), ct));
@@ -208,7 +219,7 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
     private Task<IReadOnlyCollection<SerialCandidate>> ByRangeAsync(DbConnection connection, SqlText sql, string start, CancellationToken ct)
     {
         var to = start[..^1] + (char)(start[^1] + 1);
-        return QueryAsync(connection, sql, new { from = start, to, cap = CandidateCap }, ct);
+        return QueryAsync(connection, sql, new { from = start, to, cap = RangeCandidateCap }, ct);
     }
 
     /// <summary>The characters before the first wildcard.</summary>
