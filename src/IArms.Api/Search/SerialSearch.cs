@@ -59,7 +59,7 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
     /// Candidates read from an index range. A beginning or ending shared by more serials than this is too
     /// vague to rank usefully: the answer is a page of them, marked truncated, so that the officer narrows it.
     /// </summary>
-    public const int RangeCandidateCap = 1000;
+    public const int RangeCandidateCap = 250;
 
     /// <summary>A known beginning or ending this long narrows a pattern better than its trigrams do.</summary>
     private const int AnchorLength = 4;
