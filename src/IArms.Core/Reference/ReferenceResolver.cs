@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Numerics;
+using IArms.Core.Serials;
 
 namespace IArms.Core.Reference;
 
@@ -188,8 +189,8 @@ public sealed class ReferenceResolver
 
             // Comparing with doubled letters collapsed forgives "Berreta"; comparing as typed
             // forgives "Brownng", where collapsing would hide the dropped letter between two n's.
-            var close = StringSimilarity.BoundedDamerauLevenshtein(key, name.Key, maxEdits) <= maxEdits
-                        || StringSimilarity.BoundedDamerauLevenshtein(collapsed, name.Collapsed, maxEdits) <= maxEdits;
+            var close = DamerauLevenshtein.Distance(key, name.Key, maxEdits) <= maxEdits
+                        || DamerauLevenshtein.Distance(collapsed, name.Collapsed, maxEdits) <= maxEdits;
             if (!close)
             {
                 continue;

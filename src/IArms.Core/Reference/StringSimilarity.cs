@@ -1,68 +1,11 @@
 namespace IArms.Core.Reference;
 
-/// <summary>Small string-distance functions for matching misspelt reference names.</summary>
+/// <summary>
+/// Small string-similarity functions for matching misspelt reference names (edit distance is
+/// <see cref="Serials.DamerauLevenshtein"/>, shared with serial matching).
+/// </summary>
 internal static class StringSimilarity
 {
-    /// <summary>
-    /// Optimal-string-alignment (restricted Damerau-Levenshtein) distance: insertions, deletions,
-    /// substitutions and transpositions of neighbours each cost one. Returns
-    /// <paramref name="max"/> + 1 as soon as the distance is known to exceed <paramref name="max"/>,
-    /// which keeps the scan over a whole table cheap.
-    /// </summary>
-    public static int BoundedDamerauLevenshtein(string a, string b, int max)
-    {
-        if (Math.Abs(a.Length - b.Length) > max)
-        {
-            return max + 1;
-        }
-
-        if (a.Length == 0 || b.Length == 0)
-        {
-            return Math.Max(a.Length, b.Length);
-        }
-
-        // Three rolling rows (two back for transpositions) instead of the full matrix.
-        var width = b.Length + 1;
-        Span<int> buffer = width <= 128 ? stackalloc int[width * 3] : new int[width * 3];
-        var previous2 = buffer[..width];
-        var previous = buffer.Slice(width, width);
-        var current = buffer.Slice(width * 2, width);
-        for (var j = 0; j < width; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            var rowMin = current[0];
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                var value = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    value = Math.Min(value, previous2[j - 2] + 1);
-                }
-
-                current[j] = value;
-                rowMin = Math.Min(rowMin, value);
-            }
-
-            if (rowMin > max)
-            {
-                return max + 1;
-            }
-
-            var recycled = previous2;
-            previous2 = previous;
-            previous = current;
-            current = recycled;
-        }
-
-        return Math.Min(previous[b.Length], max + 1);
-    }
-
     /// <summary>
     /// Jaro-Winkler similarity in [0, 1]: rewards shared characters in roughly the same order,
     /// and a shared prefix of up to four characters, which suits names whose typos come late.
