@@ -19,7 +19,7 @@ public sealed class SearchService(
     Db db, SerialSearch serials, FirearmStore firearms, IFirearmCanonicalizer canonicalizer, AuditLog audit, TimeProvider clock)
 {
     /// <summary>The most results one answer carries; <c>truncated</c> says when more matched.</summary>
-    public const int MaxResults = 50;
+    public const int MaxResults = 25;
 
     private static readonly SqlText SelectVisibleByIds = new(
         FirearmSql.Select.Sqlite + " WHERE f.id IN @ids AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo,

@@ -114,6 +114,18 @@ public class SerialSearchTests
     }
 
     [Test]
+    public async Task AVagueSearchReturnsAPageOfResultsAndSaysItWasCut()
+    {
+        for (var i = 0; i < Api.Search.SearchService.MaxResults + 5; i++)
+        {
+            await (await _owner.PostJsonAsync("/api/v1/firearms", Firearm($"VAGUE-{i:D4}-X"))).ExpectAsync(HttpStatusCode.Created);
+        }
+        var answer = await SearchAsync("VAGUE*");
+        Assert.That(answer["results"]!.AsArray(), Has.Count.EqualTo(Api.Search.SearchService.MaxResults));
+        Assert.That((bool)answer["truncated"]!, Is.True);
+    }
+
+    [Test]
     public async Task ASecondarySerialIsSearchableLikeTheMainOne()
     {
         var record = Firearm("FRAME-0001") with { OtherSerials = [new OtherSerialBody("slide", "SLD 55 0042")] };
