@@ -5,26 +5,16 @@ using static IArms.Api.Tests.Infrastructure.Records;
 
 namespace IArms.Api.Tests.Firearms;
 
-public class FirearmRecordTests
+public class FirearmRecordTests : ApiFixture
 {
-    private IArmsApplication _app = null!;
     private HttpClient _france = null!;
     private HttpClient _germany = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new IArmsApplication();
-        _france = await _app.AgencyAsync("FR-NCB", "FR", "search", "record");
-        _germany = await _app.AgencyAsync("DE-BKA", "DE", "search", "record");
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _france.Dispose();
-        _germany.Dispose();
-        _app.Dispose();
+        _france = await App.AgencyAsync("FR-NCB", "FR", "search", "record");
+        _germany = await App.AgencyAsync("DE-BKA", "DE", "search", "record");
     }
 
     private async Task<(JsonNode Body, string Location, string ETag)> CreateAsync(HttpClient client, FirearmBody record)

@@ -5,9 +5,8 @@ using static IArms.Api.Tests.Infrastructure.Records;
 
 namespace IArms.Api.Tests.Firearms;
 
-public class VisibilityAndPagingTests
+public class VisibilityAndPagingTests : ApiFixture
 {
-    private IArmsApplication _app = null!;
     private HttpClient _owner = null!;
     private HttpClient _allowed = null!;
     private HttpClient _outsider = null!;
@@ -15,19 +14,9 @@ public class VisibilityAndPagingTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new IArmsApplication();
-        _owner = await _app.AgencyAsync("DE-BKA", "DE", "search", "record");
-        _allowed = await _app.AgencyAsync("BE-FPP", "BE", "search");
-        _outsider = await _app.AgencyAsync("US-ATF", "US", "search", "record");
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _owner.Dispose();
-        _allowed.Dispose();
-        _outsider.Dispose();
-        _app.Dispose();
+        _owner = await App.AgencyAsync("DE-BKA", "DE", "search", "record");
+        _allowed = await App.AgencyAsync("BE-FPP", "BE", "search");
+        _outsider = await App.AgencyAsync("US-ATF", "US", "search", "record");
     }
 
     private static async Task<List<JsonNode>> WalkAsync(HttpClient client, string query, int limit)

@@ -5,30 +5,23 @@ using static IArms.Api.Tests.Infrastructure.Records;
 
 namespace IArms.Api.Tests.Reference;
 
-public class ReferenceTableTests
+public class ReferenceTableTests : ApiFixture
 {
-    private IArmsApplication _app = null!;
     private HttpClient _recorder = null!;
     private HttpClient _admin = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new IArmsApplication();
-        _recorder = await _app.AgencyAsync("FR-NCB", "FR", "search", "record");
-        _admin = _app.Admin();
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _recorder.Dispose();
-        _admin.Dispose();
-        _app.Dispose();
+        _recorder = await App.AgencyAsync("FR-NCB", "FR", "search", "record");
+        _admin = App.Admin();
     }
 
     private async Task<JsonNode> RecordAsync(FirearmBody body) =>
         await (await _recorder.PostJsonAsync("/api/v1/firearms", body)).ExpectAsync(HttpStatusCode.Created);
+
+    [OneTimeTearDown]
+    public void DisposeAdmin() => _admin.Dispose();
 
     [TestCase("Izhmash", "7,62x39", "Kalashnikov Concern", "7.62x39mm")]
     [TestCase("Colt's Manufacturing Co.", ".45 ACP", "Colt's Manufacturing Company", ".45 ACP")]
@@ -60,7 +53,7 @@ public class ReferenceTableTests
     {
         var kalashnikov = await RecordAsync(Firearm("ALIAS 5151 X") with { Make = "Kalashnikov Concern", Calibre = "7.62x39mm", Type = "assault-rifle" });
         var other = await RecordAsync(Firearm("ALIAS 5151 X") with { Make = "Norinco", Calibre = "7.62x39mm", Type = "assault-rifle" });
-        using var searcher = await _app.AgencyAsync("DE-BKA", "DE", "search");
+        using var searcher = await App.AgencyAsync("DE-BKA", "DE", "search");
         var answer = await (await searcher.PostJsonAsync("/api/v1/searches", new { serialNumber = "ALIAS5151X", make = "Izhmash", purpose = "seizure" }))
             .ExpectAsync(HttpStatusCode.OK);
         var ids = answer["results"]!.AsArray().Select(r => (long)r!["firearm"]!["id"]!).ToList();

@@ -5,9 +5,8 @@ using static IArms.Api.Tests.Infrastructure.Records;
 
 namespace IArms.Api.Tests.Search;
 
-public class HitsAndAuditTests
+public class HitsAndAuditTests : ApiFixture
 {
-    private IArmsApplication _app = null!;
     private HttpClient _owner = null!;
     private HttpClient _searcher = null!;
     private HttpClient _bystander = null!;
@@ -15,19 +14,9 @@ public class HitsAndAuditTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new IArmsApplication();
-        _owner = await _app.AgencyAsync("FR-NCB", "FR", "search", "record", "audit");
-        _searcher = await _app.AgencyAsync("DE-BKA", "DE", "search", "audit");
-        _bystander = await _app.AgencyAsync("ES-CNP", "ES", "search", "audit");
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _owner.Dispose();
-        _searcher.Dispose();
-        _bystander.Dispose();
-        _app.Dispose();
+        _owner = await App.AgencyAsync("FR-NCB", "FR", "search", "record", "audit");
+        _searcher = await App.AgencyAsync("DE-BKA", "DE", "search", "audit");
+        _bystander = await App.AgencyAsync("ES-CNP", "ES", "search", "audit");
     }
 
     private async Task<long> RecordAsync(string serial, string status)
@@ -117,7 +106,7 @@ public class HitsAndAuditTests
         var bystanderPage = await (await _bystander.GetAsync("/api/v1/audit?limit=200")).ExpectAsync(HttpStatusCode.OK);
         Assert.That(bystanderPage["items"]!.AsArray().Select(e => (string?)e!["searchId"]), Does.Not.Contain(searchId));
         await (await _bystander.GetAsync("/api/v1/audit?agency=DE-BKA")).ExpectProblemAsync(HttpStatusCode.Forbidden);
-        using var admin = _app.Admin();
+        using var admin = App.Admin();
         var adminPage = await (await admin.GetAsync("/api/v1/audit?agency=DE-BKA&limit=200")).ExpectAsync(HttpStatusCode.OK);
         Assert.That(adminPage["items"]!.AsArray().Select(e => (string?)e!["searchId"]), Does.Contain(searchId));
     }
@@ -150,7 +139,7 @@ public class HitsAndAuditTests
     [Test]
     public async Task ReadingTheAuditLogNeedsTheAuditOrAdminRole()
     {
-        using var plain = await _app.AgencyAsync("PT-PJ", "PT", "search");
+        using var plain = await App.AgencyAsync("PT-PJ", "PT", "search");
         await (await plain.GetAsync("/api/v1/audit")).ExpectProblemAsync(HttpStatusCode.Forbidden);
     }
 }

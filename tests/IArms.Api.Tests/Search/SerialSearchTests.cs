@@ -5,9 +5,8 @@ using static IArms.Api.Tests.Infrastructure.Records;
 
 namespace IArms.Api.Tests.Search;
 
-public class SerialSearchTests
+public class SerialSearchTests : ApiFixture
 {
-    private IArmsApplication _app = null!;
     private HttpClient _owner = null!;
     private HttpClient _searcher = null!;
     private readonly Dictionary<string, long> _ids = [];
@@ -20,22 +19,13 @@ public class SerialSearchTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new IArmsApplication();
-        _owner = await _app.AgencyAsync("FR-NCB", "FR", "search", "record");
-        _searcher = await _app.AgencyAsync("DE-BKA", "DE", "search", "audit");
+        _owner = await App.AgencyAsync("FR-NCB", "FR", "search", "record");
+        _searcher = await App.AgencyAsync("DE-BKA", "DE", "search", "audit");
         foreach (var serial in Serials)
         {
             var created = await (await _owner.PostJsonAsync("/api/v1/firearms", Firearm(serial) with { Status = "seized" })).ExpectAsync(HttpStatusCode.Created);
             _ids[serial] = (long)created["id"]!;
         }
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _owner.Dispose();
-        _searcher.Dispose();
-        _app.Dispose();
     }
 
     private async Task<JsonNode> SearchAsync(string serial, HttpClient? client = null, object? extra = null)
@@ -158,7 +148,7 @@ public class SerialSearchTests
     {
         var record = Firearm("RSTR 4242 99") with { Visibility = new VisibilityBody("countries", ["BE"]) };
         var body = await (await _owner.PostJsonAsync("/api/v1/firearms", record)).ExpectAsync(HttpStatusCode.Created);
-        using var belgium = await _app.AgencyAsync("BE-FPP", "BE", "search");
+        using var belgium = await App.AgencyAsync("BE-FPP", "BE", "search");
 
         foreach (var typed in new[] { "RSTR 4242 99", "R5TR424299", "RSTR?242*", "RSTR424298" })
         {
@@ -199,7 +189,7 @@ public class SerialSearchTests
     [Test]
     public async Task SearchingNeedsTheSearchRole()
     {
-        using var recorder = await _app.AgencyAsync("IT-CC", "IT", "record");
+        using var recorder = await App.AgencyAsync("IT-CC", "IT", "record");
         await (await recorder.PostJsonAsync("/api/v1/searches", new { serialNumber = "AB123456", purpose = "seizure" })).ExpectProblemAsync(HttpStatusCode.Forbidden);
     }
 }

@@ -5,12 +5,11 @@ using static IArms.Api.Tests.Tracing.Chains;
 
 namespace IArms.Api.Tests.Tracing;
 
-public class CustodyEventTests
+public class CustodyEventTests : ApiFixture
 {
     private static readonly PartyBody Maker = P("Glock GmbH", "manufacturer", "AT");
     private static readonly PartyBody Importer = P("Glock France SAS", "importer", "FR");
 
-    private IArmsApplication _app = null!;
     private HttpClient _owner = null!;
     private HttpClient _tracer = null!;
     private HttpClient _searchOnly = null!;
@@ -19,21 +18,10 @@ public class CustodyEventTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new IArmsApplication();
-        _owner = await _app.AgencyAsync("AT-BKA", "AT", "record", "search");
-        _tracer = await _app.AgencyAsync("FR-OCLCO", "FR", "trace", "search");
-        _searchOnly = await _app.AgencyAsync("BE-FPP", "BE", "search");
-        _outsider = await _app.AgencyAsync("US-ATF", "US", "record", "trace", "search");
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _owner.Dispose();
-        _tracer.Dispose();
-        _searchOnly.Dispose();
-        _outsider.Dispose();
-        _app.Dispose();
+        _owner = await App.AgencyAsync("AT-BKA", "AT", "record", "search");
+        _tracer = await App.AgencyAsync("FR-OCLCO", "FR", "trace", "search");
+        _searchOnly = await App.AgencyAsync("BE-FPP", "BE", "search");
+        _outsider = await App.AgencyAsync("US-ATF", "US", "record", "trace", "search");
     }
 
     [Test]
@@ -81,7 +69,7 @@ public class CustodyEventTests
     public async Task AnEventInTheFutureIsRefused()
     {
         var id = await RecordAsync(_owner);
-        var tomorrow = _app.Clock.Now.AddDays(1).ToString("yyyy-MM-dd");
+        var tomorrow = App.Clock.Now.AddDays(1).ToString("yyyy-MM-dd");
 
         await (await _owner.PostJsonAsync(Events(id), Ev("sold", tomorrow, Maker, Importer, "AT"))).ExpectFieldErrorAsync("date");
     }
@@ -197,11 +185,11 @@ public class CustodyEventTests
     public async Task AddingEventsNeedsTheRecordOrTraceRoleAndReadingTheTraceNeedsSearch()
     {
         var id = await RecordAsync(_owner);
-        using var traceOnly = await _app.AgencyAsync("DE-BKA", "DE", "trace");
+        using var traceOnly = await App.AgencyAsync("DE-BKA", "DE", "trace");
 
         await (await _searchOnly.PostJsonAsync(Events(id), Ev("destroyed", "2020-01-01"))).ExpectAsync(HttpStatusCode.Forbidden);
         await (await traceOnly.GetAsync(Trace(id))).ExpectAsync(HttpStatusCode.Forbidden);
         await (await _searchOnly.GetAsync(Trace(id))).ExpectAsync(HttpStatusCode.OK);
-        await (await _app.ClientWithKey(null).GetAsync(Trace(id))).ExpectAsync(HttpStatusCode.Unauthorized);
+        await (await App.ClientWithKey(null).GetAsync(Trace(id))).ExpectAsync(HttpStatusCode.Unauthorized);
     }
 }

@@ -8,9 +8,8 @@ namespace IArms.Api.Tests.Tracing;
 /// The six acceptance chains, built through the API by the agencies along each weapon's path and read back
 /// as a trace report by a third agency.
 /// </summary>
-public class TraceReportScenarioTests
+public class TraceReportScenarioTests : ApiFixture
 {
-    private IArmsApplication _app = null!;
     private HttpClient _cz = null!;
     private HttpClient _ua = null!;
     private HttpClient _pl = null!;
@@ -23,25 +22,14 @@ public class TraceReportScenarioTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new IArmsApplication();
-        _cz = await _app.AgencyAsync("CZ-NCB", "CZ", "record", "search");
-        _ua = await _app.AgencyAsync("UA-NCB", "UA", "trace", "search");
-        _pl = await _app.AgencyAsync("PL-NCB", "PL", "record", "search");
-        _us = await _app.AgencyAsync("US-ATF", "US", "record", "trace", "search");
-        _mx = await _app.AgencyAsync("MX-FGR", "MX", "record", "search");
-        _fr = await _app.AgencyAsync("FR-PN", "FR", "record", "search");
-        _de = await _app.AgencyAsync("DE-BKA", "DE", "record", "search");
-        _analyst = await _app.AgencyAsync("NL-NP", "NL", "search");
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        foreach (var client in new[] { _cz, _ua, _pl, _us, _mx, _fr, _de, _analyst })
-        {
-            client.Dispose();
-        }
-        _app.Dispose();
+        _cz = await App.AgencyAsync("CZ-NCB", "CZ", "record", "search");
+        _ua = await App.AgencyAsync("UA-NCB", "UA", "trace", "search");
+        _pl = await App.AgencyAsync("PL-NCB", "PL", "record", "search");
+        _us = await App.AgencyAsync("US-ATF", "US", "record", "trace", "search");
+        _mx = await App.AgencyAsync("MX-FGR", "MX", "record", "search");
+        _fr = await App.AgencyAsync("FR-PN", "FR", "record", "search");
+        _de = await App.AgencyAsync("DE-BKA", "DE", "record", "search");
+        _analyst = await App.AgencyAsync("NL-NP", "NL", "search");
     }
 
     [Test]

@@ -8,14 +8,13 @@ using static IArms.Api.Tests.Tracing.Chains;
 
 namespace IArms.Api.Tests.Tracing;
 
-public class TraceRequestTests
+public class TraceRequestTests : ApiFixture
 {
     private const string Requests = "/api/v1/trace-requests";
 
     private static readonly PartyBody Maker = P("Glock GmbH", "manufacturer", "AT");
     private static readonly PartyBody Importer = P("Glock Inc.", "importer", "US");
 
-    private IArmsApplication _app = null!;
     private HttpClient _requester = null!;
     private HttpClient _addressee = null!;
     private HttpClient _outsider = null!;
@@ -23,19 +22,9 @@ public class TraceRequestTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new IArmsApplication();
-        _requester = await _app.AgencyAsync("MX-FGR", "MX", "record", "trace", "search");
-        _addressee = await _app.AgencyAsync("AT-BKA", "AT", "trace", "search");
-        _outsider = await _app.AgencyAsync("BR-PF", "BR", "record", "trace", "search");
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _requester.Dispose();
-        _addressee.Dispose();
-        _outsider.Dispose();
-        _app.Dispose();
+        _requester = await App.AgencyAsync("MX-FGR", "MX", "record", "trace", "search");
+        _addressee = await App.AgencyAsync("AT-BKA", "AT", "trace", "search");
+        _outsider = await App.AgencyAsync("BR-PF", "BR", "record", "trace", "search");
     }
 
     /// <summary>A seized pistol that only Mexico may see, as in a trace sent abroad before the record is shared.</summary>
@@ -54,7 +43,7 @@ public class TraceRequestTests
     private static object Answer(string outcome, string? reasonCode = null, params EventBody[] events) =>
         new { outcome, reasonCode, events, notes = "From the national register." };
 
-    private string Days(int days) => DateOnly.FromDateTime(_app.Clock.Now.UtcDateTime).AddDays(days).ToString("yyyy-MM-dd");
+    private string Days(int days) => DateOnly.FromDateTime(App.Clock.Now.UtcDateTime).AddDays(days).ToString("yyyy-MM-dd");
 
     [Test]
     public async Task ARequestAndItsAnswerTravelBetweenTwoAgenciesWithAnAlertAtEachStep()
@@ -261,13 +250,13 @@ public class TraceRequestTests
         await (await _addressee.PostJsonAsync($"{Requests}/{answeredInTime}/response", Answer("not-traced", "no-record"))).ExpectAsync(HttpStatusCode.OK);
         Assert.That((string?)request["dueDate"], Is.EqualTo(Days(2)));
 
-        _app.Clock.Advance(TimeSpan.FromDays(2));
-        var sweep = _app.Services.GetRequiredService<TraceOverdueSweep>();
+        App.Clock.Advance(TimeSpan.FromDays(2));
+        var sweep = App.Services.GetRequiredService<TraceOverdueSweep>();
         await sweep.SweepAsync(CancellationToken.None);
         var onDueDate = await (await _requester.GetAsync($"{Requests}/{id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.That((string?)onDueDate["status"], Is.EqualTo("open"), "a request is due by the end of its due date");
 
-        _app.Clock.Advance(TimeSpan.FromDays(1));
+        App.Clock.Advance(TimeSpan.FromDays(1));
         var late = await (await _requester.GetAsync($"{Requests}/{id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Multiple(() =>
         {
@@ -294,7 +283,7 @@ public class TraceRequestTests
     [Test]
     public async Task TraceRequestRoutesNeedTheTraceRole()
     {
-        using var searchOnly = await _app.AgencyAsync("CL-PDI", "CL", "search");
+        using var searchOnly = await App.AgencyAsync("CL-PDI", "CL", "search");
 
         await (await searchOnly.GetAsync(Requests)).ExpectAsync(HttpStatusCode.Forbidden);
         await (await searchOnly.PostJsonAsync(Requests, new { firearmId = 1, toAgency = "AT-BKA" })).ExpectAsync(HttpStatusCode.Forbidden);

@@ -5,23 +5,15 @@ using static IArms.Api.Tests.Tracing.Chains;
 namespace IArms.Api.Tests.Tracing;
 
 /// <summary>Statistics over every request of a database of its own, so the counts are exact.</summary>
-public class TraceStatsTests
+public class TraceStatsTests : ApiFixture
 {
-    private IArmsApplication _app = null!;
-
-    [OneTimeSetUp]
-    public void Start() => _app = new IArmsApplication();
-
-    [OneTimeTearDown]
-    public void Stop() => _app.Dispose();
-
     [Test]
     public async Task StatsShowPerAddresseeCountryWhatWasReceivedAnsweredHowFastAndWhatIsOverdue()
     {
-        using var requester = await _app.AgencyAsync("FR-OCLCO", "FR", "record", "trace", "search");
-        using var kyiv = await _app.AgencyAsync("UA-NCB", "UA", "trace");
-        using var lviv = await _app.AgencyAsync("UA-LVIV", "UA", "trace");
-        using var berlin = await _app.AgencyAsync("DE-BKA", "DE", "trace");
+        using var requester = await App.AgencyAsync("FR-OCLCO", "FR", "record", "trace", "search");
+        using var kyiv = await App.AgencyAsync("UA-NCB", "UA", "trace");
+        using var lviv = await App.AgencyAsync("UA-LVIV", "UA", "trace");
+        using var berlin = await App.AgencyAsync("DE-BKA", "DE", "trace");
         var firearmId = await RecordAsync(requester);
 
         async Task<long> AskAsync(string to, string priority) =>
@@ -35,9 +27,9 @@ public class TraceStatsTests
         var slow = await AskAsync("UA-LVIV", "routine");
         await AskAsync("UA-NCB", "routine");
         await AskAsync("DE-BKA", "urgent");
-        _app.Clock.Advance(TimeSpan.FromDays(2));
+        App.Clock.Advance(TimeSpan.FromDays(2));
         await AnswerAsync(kyiv, fast);
-        _app.Clock.Advance(TimeSpan.FromDays(4));
+        App.Clock.Advance(TimeSpan.FromDays(4));
         await AnswerAsync(lviv, slow);
 
         var stats = (await (await requester.GetAsync("/api/v1/trace-requests/stats")).ExpectAsync(HttpStatusCode.OK)).AsArray();

@@ -1,0 +1,16 @@
+namespace IArms.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A test fixture with one application of its own (and so one SQLite file), created before the
+/// fixture's own set-up and disposed after its tests, together with every client it created.
+/// </summary>
+public abstract class ApiFixture
+{
+    protected IArmsApplication App { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public void CreateApplication() => App = new IArmsApplication();
+
+    [OneTimeTearDown]
+    public void DisposeApplication() => App.Dispose();
+}
