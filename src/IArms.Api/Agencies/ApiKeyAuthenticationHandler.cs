@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using Dapper;
 using IArms.Api.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -38,9 +37,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var hash = ApiKeys.Hash(presented);
         // The primary, never a replica: a revoked key must stop working at once.
-        await using var connection = await db.OpenAsync(Context.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
-            new CommandDefinition(db.Sql(FindKey), new { hash }, cancellationToken: Context.RequestAborted));
+        await using var session = await db.OpenSessionAsync(readOnly: false, Context.RequestAborted);
+        var row = await session.QueryFirstOrDefaultAsync<KeyRow>(FindKey, new { hash }, Context.RequestAborted);
         if (row is null || !ApiKeys.HashesEqual(row.KeyHash, hash))
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");

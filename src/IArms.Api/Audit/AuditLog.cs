@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Dapper;
 using IArms.Api.Alerts;
 using IArms.Api.Data;
 
@@ -100,10 +99,13 @@ public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger)
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
-        await using var connection = await db.OpenAsync(CancellationToken.None);
-        await using var tx = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(Insert), batch.Select(p => p.Entry), tx));
-        await alerts.AddAsync(connection, tx, batch.SelectMany(p => p.Alerts), CancellationToken.None);
+        await using var session = await db.OpenSessionAsync(readOnly: false);
+        await using var tx = await session.Connection.BeginTransactionAsync();
+        foreach (var pending in batch)
+        {
+            await session.ExecuteAsync(Insert, pending.Entry, tx, CancellationToken.None);
+        }
+        await alerts.AddAsync(session, tx, batch.SelectMany(p => p.Alerts), CancellationToken.None);
         await tx.CommitAsync();
     }
 

@@ -10,8 +10,9 @@ namespace IArms.Api.Data;
 /// Opens connections for the configured provider and picks each statement's dialect. Features
 /// take this one object rather than knowing which engine is behind it.
 /// </summary>
-public sealed class Db
+public sealed class Db : IDisposable
 {
+    private readonly SqliteSessionPool _sessions = new();
     private readonly string _connectionString;
     private readonly string _readOnlyConnectionString;
 
@@ -40,6 +41,22 @@ public sealed class Db
     /// (<c>IArmsReadOnly</c>, <c>ApplicationIntent=ReadOnly</c>); elsewhere it is the primary.
     /// </summary>
     public Task<DbConnection> OpenReadOnlyAsync(CancellationToken ct = default) => OpenAsync(_readOnlyConnectionString, ct);
+
+    /// <summary>
+    /// A connection that keeps its prepared statements (see <see cref="DbSession"/>), for the statements that
+    /// run on every request. With <paramref name="readOnly"/>, on SQL Server, it may be a readable secondary
+    /// (as <see cref="OpenReadOnlyAsync"/>).
+    /// </summary>
+    public async Task<DbSession> OpenSessionAsync(bool readOnly, CancellationToken ct = default)
+    {
+        if (Provider == DatabaseProvider.SqlServer)
+        {
+            return new DapperSession(await OpenAsync(readOnly ? _readOnlyConnectionString : _connectionString, ct), Provider);
+        }
+        return _sessions.Take() ?? new SqliteSession((SqliteConnection)await OpenAsync(_connectionString, ct), _sessions);
+    }
+
+    public void Dispose() => _sessions.Dispose();
 
     private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
     {

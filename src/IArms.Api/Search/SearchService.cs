@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using IArms.Api.Agencies;
 using IArms.Api.Alerts;
 using IArms.Api.Audit;
@@ -21,9 +19,10 @@ public sealed class SearchService(
     /// <summary>The most results one answer carries; <c>truncated</c> says when more matched.</summary>
     public const int MaxResults = 25;
 
+    /// <summary>The visible live records among <c>@ids</c>, a JSON array (so that the statement stays prepared).</summary>
     private static readonly SqlText SelectVisibleByIds = new(
-        FirearmSql.Select.Sqlite + " WHERE f.id IN @ids AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo,
-        FirearmSql.Select.SqlServer + " WHERE f.id IN @ids AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo);
+        FirearmSql.Select.Sqlite + " WHERE f.id IN (SELECT value FROM json_each(@ids)) AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo,
+        FirearmSql.Select.SqlServer + " WHERE f.id IN (SELECT CAST([value] AS BIGINT) FROM OPENJSON(@ids)) AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo);
 
     public async Task<SearchResponse> SearchAsync(SearchRequest request, Caller caller, CancellationToken ct)
     {
@@ -32,28 +31,25 @@ public sealed class SearchService(
             throw new ArgumentException(error, nameof(request)); // the validator has already refused such a request
         }
 
-        // One connection for the whole search: the index lookups, the records and their details.
-        await using var connection = await db.OpenReadOnlyAsync(ct);
-        var matches = await serials.FindAsync(connection, query!, ct);
-        var attributesGiven = !string.IsNullOrWhiteSpace(request.Make) || !string.IsNullOrWhiteSpace(request.Calibre) || request.Type is not null;
-        var rows = await LoadVisibleAsync(connection, matches, attributesGiven, caller, ct);
+        // One session for the whole search (the index lookups, the records and their details), given back
+        // before the wait for the audit commit.
+        var session = await db.OpenSessionAsync(readOnly: true, ct);
+        SerialMatches matches;
+        IReadOnlyList<FirearmRow> rows;
+        List<((FirearmRow Row, SerialCandidate Serial) Item, SerialMatch Match)> kept;
+        IReadOnlyList<FirearmResponse> responses;
+        int rankedCount;
+        await using (session)
+        {
+            matches = await serials.FindAsync(session, query!, ct);
+            var attributesGiven = !string.IsNullOrWhiteSpace(request.Make) || !string.IsNullOrWhiteSpace(request.Calibre) || request.Type is not null;
+            rows = await LoadVisibleAsync(session, matches, attributesGiven, caller, ct);
+            var ranked = Rank(request, matches, rows);
+            rankedCount = ranked.Count;
+            kept = ranked.Take(MaxResults).ToList();
+            responses = await firearms.ToResponsesAsync(session.Connection, null, kept.Select(k => k.Item.Row).ToList(), ct);
+        }
 
-        var wantedMake = canonicalizer.CanonicalMake(request.Make);
-        var wantedCalibre = canonicalizer.CanonicalCalibre(request.Calibre);
-        var ranked = SerialMatcher.Rank(
-            rows.Select(row =>
-            {
-                var (serial, match) = matches.ByFirearm[row.Id];
-                var adjusted = SerialMatcher.WithAttributes(match,
-                    Agreement(request.Make, wantedMake, row.Make, row.CanonicalMake),
-                    Agreement(request.Calibre, wantedCalibre, row.Calibre, row.CanonicalCalibre),
-                    request.Type is null ? AttributeAgreement.NotGiven : row.Type == request.Type ? AttributeAgreement.Agrees : AttributeAgreement.Disagrees);
-                return ((Row: row, Serial: serial), adjusted);
-            }),
-            item => item.Row.Id);
-
-        var kept = ranked.Take(MaxResults).ToList();
-        var responses = await firearms.ToResponsesAsync(connection, null, kept.Select(k => k.Item.Row).ToList(), ct);
         var results = kept.Select((k, i) => new SearchResult(
             responses[i], k.Match.Kind.ToString().ToLowerInvariant(), k.Match.Score, k.Match.Distance,
             k.Item.Serial.Serial, k.Item.Serial.Location)).ToList();
@@ -74,7 +70,26 @@ public sealed class SearchService(
             request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmStore.Json), results.Count);
         await audit.WriteAsync(entry, hits, ct);
 
-        return new SearchResponse(searchId, query!.Normalized, results, matches.Truncated || ranked.Count > MaxResults || rows.Count > MaxResults);
+        return new SearchResponse(searchId, query!.Normalized, results, matches.Truncated || rankedCount > MaxResults || rows.Count > MaxResults);
+    }
+
+    /// <summary>The visible matches, best first: by serial match, then by agreement with make, calibre and type.</summary>
+    private IReadOnlyList<((FirearmRow Row, SerialCandidate Serial) Item, SerialMatch Match)> Rank(
+        SearchRequest request, SerialMatches matches, IReadOnlyList<FirearmRow> rows)
+    {
+        var wantedMake = canonicalizer.CanonicalMake(request.Make);
+        var wantedCalibre = canonicalizer.CanonicalCalibre(request.Calibre);
+        return SerialMatcher.Rank(
+            rows.Select(row =>
+            {
+                var (serial, match) = matches.ByFirearm[row.Id];
+                var adjusted = SerialMatcher.WithAttributes(match,
+                    Agreement(request.Make, wantedMake, row.Make, row.CanonicalMake),
+                    Agreement(request.Calibre, wantedCalibre, row.Calibre, row.CanonicalCalibre),
+                    request.Type is null ? AttributeAgreement.NotGiven : row.Type == request.Type ? AttributeAgreement.Agrees : AttributeAgreement.Disagrees);
+                return ((Row: row, Serial: serial), adjusted);
+            }),
+            item => item.Row.Id);
     }
 
     /// <summary>
@@ -83,7 +98,7 @@ public sealed class SearchService(
     /// visible; with them, every matched record is read (up to the candidate cap) so that ranking is exact.
     /// </summary>
     private async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(
-        DbConnection connection, SerialMatches matches, bool attributesGiven, Caller caller, CancellationToken ct)
+        DbSession session, SerialMatches matches, bool attributesGiven, Caller caller, CancellationToken ct)
     {
         var ids = matches.ByFirearm
             .OrderBy(m => m.Value.Match, SerialMatcher.Comparer)
@@ -91,13 +106,12 @@ public sealed class SearchService(
             .Select(m => m.Key)
             .ToList();
         var rows = new List<FirearmRow>(Math.Min(ids.Count, MaxResults + 1));
-        // SQL Server accepts at most 2100 parameters; stay well below it.
         var chunk = attributesGiven ? 1000 : MaxResults + 1;
         for (var i = 0; i < ids.Count && (attributesGiven || rows.Count <= MaxResults); i += chunk)
         {
-            rows.AddRange(await connection.QueryAsync<FirearmRow>(new CommandDefinition(db.Sql(SelectVisibleByIds),
-                new { ids = ids.Skip(i).Take(chunk).ToArray(), callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode },
-                cancellationToken: ct)));
+            rows.AddRange(await session.QueryAsync<FirearmRow>(SelectVisibleByIds,
+                new { ids = JsonSerializer.Serialize(ids.Skip(i).Take(chunk)), callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode },
+                ct));
         }
         return rows;
     }

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using IArms.Api.Data;
 using IArms.Core.Serials;
 
@@ -32,7 +30,7 @@ public sealed record SerialMatches(IReadOnlyDictionary<long, (SerialCandidate Se
 /// </list>
 /// Every candidate is verified by the Core matcher, so the index only has to be complete, never exact.
 /// </summary>
-public sealed class SerialSearch(Db db, TrigramStatistics statistics)
+public sealed class SerialSearch(TrigramStatistics statistics)
 {
     /// <summary>Candidates examined per strategy; a query that reaches it is reported as truncated.</summary>
     public const int CandidateCap = 5000;
@@ -96,7 +94,7 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         WHERE k.key_value IN (SELECT CAST([value] AS BIGINT) FROM OPENJSON(@keys))
         """);
 
-    public async Task<SerialMatches> FindAsync(DbConnection connection, SearchQuery query, CancellationToken ct)
+    public async Task<SerialMatches> FindAsync(DbSession session, SearchQuery query, CancellationToken ct)
     {
         var found = new Dictionary<long, (SerialCandidate, SerialMatch)>();
         var truncated = false;
@@ -121,7 +119,7 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         {
             if (SerialKeys.ForUnreadable(query.Pattern) is { } unreadable)
             {
-                Verify(await ByAnyKeyAsync(connection, unreadable, ct));
+                Verify(await ByAnyKeyAsync(session, unreadable, ct));
             }
             else
             {
@@ -130,19 +128,19 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
                 var keys = SerialKeys.ForPattern(query.Pattern);
                 if (Math.Max(prefix.Length, suffix.Length) < AnchorLength && keys.Count > 0)
                 {
-                    Verify(await ByRarestKeysAsync(connection, keys, ct));
+                    Verify(await ByRarestKeysAsync(session, keys, ct));
                 }
                 else
                 {
                     Verify(prefix.Length >= suffix.Length
-                        ? await ByRangeAsync(connection, ByCanonicalRange, prefix, ct)
-                        : await ByRangeAsync(connection, ByReversedRange, SerialNormalizer.Reversed(suffix), ct), RangeCandidateCap);
+                        ? await ByRangeAsync(session, ByCanonicalRange, prefix, ct)
+                        : await ByRangeAsync(session, ByReversedRange, SerialNormalizer.Reversed(suffix), ct), RangeCandidateCap);
                 }
             }
             return new SerialMatches(found, truncated);
         }
 
-        Verify(await QueryAsync(connection, ByCanonical, new { canonical = query.Canonical, cap = CandidateCap }, ct));
+        Verify(await QueryAsync(session, ByCanonical, new { canonical = query.Canonical, cap = CandidateCap }, ct));
         if (found.Count > 0)
         {
             return new SerialMatches(found, truncated);
@@ -159,31 +157,31 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         var distance = Math.Min(DamerauLevenshtein.FuzzyThreshold(q.Length), SerialKeys.MaximumFuzzyDistance);
         if (distance >= 1)
         {
-            Verify(await ByAnyKeyAsync(connection, SerialKeys.ForFuzzy(q, 1), ct));
+            Verify(await ByAnyKeyAsync(session, SerialKeys.ForFuzzy(q, 1), ct));
         }
         if (found.Count == 0)
         {
             // Partial: what was typed begins or ends a longer serial (the rest ground off), from the two ranges;
             // only then anywhere inside one, from the trigrams.
-            Verify(await ByRangeAsync(connection, ByCanonicalRange, q, ct), RangeCandidateCap);
-            Verify(await ByRangeAsync(connection, ByReversedRange, SerialNormalizer.Reversed(q), ct), RangeCandidateCap);
+            Verify(await ByRangeAsync(session, ByCanonicalRange, q, ct), RangeCandidateCap);
+            Verify(await ByRangeAsync(session, ByReversedRange, SerialNormalizer.Reversed(q), ct), RangeCandidateCap);
             if (found.Count == 0)
             {
-                Verify(await ByRarestKeysAsync(connection, SerialKeys.ForPartial(q), ct));
+                Verify(await ByRarestKeysAsync(session, SerialKeys.ForPartial(q), ct));
             }
         }
         if (found.Count == 0 && distance >= 2)
         {
-            Verify(await ByAnyKeyAsync(connection, SerialKeys.ForFuzzy(q, 2), ct));
+            Verify(await ByAnyKeyAsync(session, SerialKeys.ForFuzzy(q, 2), ct));
         }
         return new SerialMatches(found, truncated);
     }
 
-    private Task<IReadOnlyCollection<SerialCandidate>> ByAnyKeyAsync(DbConnection connection, IReadOnlyList<long> keys, CancellationToken ct) =>
-        QueryAsync(connection, ByAnyKey, new { keys = JsonSerializer.Serialize(keys), cap = CandidateCap }, ct);
+    private Task<IReadOnlyCollection<SerialCandidate>> ByAnyKeyAsync(DbSession session, IReadOnlyList<long> keys, CancellationToken ct) =>
+        QueryAsync(session, ByAnyKey, new { keys = JsonSerializer.Serialize(keys), cap = CandidateCap }, ct);
 
     /// <summary>Candidates holding every one of the (up to) three rarest keys.</summary>
-    private async Task<IReadOnlyCollection<SerialCandidate>> ByRarestKeysAsync(DbConnection connection, IReadOnlyList<long> keys, CancellationToken ct)
+    private async Task<IReadOnlyCollection<SerialCandidate>> ByRarestKeysAsync(DbSession session, IReadOnlyList<long> keys, CancellationToken ct)
     {
         if (keys.Count == 0)
         {
@@ -194,7 +192,7 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
         {
             var count = statistics.IsLoaded
                 ? statistics.Count(key)
-                : await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(ProbeKey), new { key, limit = ProbeLimit }, cancellationToken: ct));
+                : (await session.QueryAsync<long>(ProbeKey, new { key, limit = ProbeLimit }, ct))[0];
             if (count == 0)
             {
                 return []; // a key nobody holds: nothing can match
@@ -202,7 +200,7 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
             counted.Add((key, count));
         }
         var rarest = counted.OrderBy(c => c.Count).ThenBy(c => c.Key).Select(c => c.Key).ToList();
-        return await QueryAsync(connection, ByAllKeys, new
+        return await QueryAsync(session, ByAllKeys, new
         {
             k1 = rarest[0],
             k2 = rarest[Math.Min(1, rarest.Count - 1)],
@@ -216,10 +214,10 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
     /// <paramref name="start"/>, from the index, up to the cap. Used for a long known beginning or ending,
     /// and for a pattern with no three adjacent known characters (<c>A?1?3?5?</c>).
     /// </summary>
-    private Task<IReadOnlyCollection<SerialCandidate>> ByRangeAsync(DbConnection connection, SqlText sql, string start, CancellationToken ct)
+    private Task<IReadOnlyCollection<SerialCandidate>> ByRangeAsync(DbSession session, SqlText sql, string start, CancellationToken ct)
     {
         var to = start[..^1] + (char)(start[^1] + 1);
-        return QueryAsync(connection, sql, new { from = start, to, cap = RangeCandidateCap }, ct);
+        return QueryAsync(session, sql, new { from = start, to, cap = RangeCandidateCap }, ct);
     }
 
     /// <summary>The characters before the first wildcard.</summary>
@@ -232,6 +230,6 @@ public sealed class SerialSearch(Db db, TrigramStatistics statistics)
     /// <summary>The characters after the last wildcard.</summary>
     public static string KnownSuffix(string canonicalPattern) => canonicalPattern[(canonicalPattern.LastIndexOfAny(['?', '*']) + 1)..];
 
-    private async Task<IReadOnlyCollection<SerialCandidate>> QueryAsync(DbConnection connection, SqlText sql, object parameters, CancellationToken ct) =>
-        (await connection.QueryAsync<SerialCandidate>(new CommandDefinition(db.Sql(sql), parameters, cancellationToken: ct))).AsList();
+    private static async Task<IReadOnlyCollection<SerialCandidate>> QueryAsync(DbSession session, SqlText sql, object parameters, CancellationToken ct) =>
+        await session.QueryAsync<SerialCandidate>(sql, parameters, ct);
 }
