@@ -13,6 +13,7 @@ namespace IArms.Api.Data;
 public sealed class Db : IDisposable
 {
     private readonly SqliteSessionPool _sessions = new();
+    private readonly SqliteSessionPool _readOnlySessions;
     private readonly string _connectionString;
     private readonly string _readOnlyConnectionString;
 
@@ -25,6 +26,7 @@ public sealed class Db : IDisposable
         _connectionString = ConnectionStrings.Resolve(Provider, configuration.GetConnectionString("IArms"));
         var readOnly = configuration.GetConnectionString("IArmsReadOnly");
         _readOnlyConnectionString = string.IsNullOrWhiteSpace(readOnly) ? _connectionString : readOnly;
+        _readOnlySessions = _readOnlyConnectionString == _connectionString ? _sessions : new SqliteSessionPool();
     }
 
     public DatabaseProvider Provider { get; }
@@ -44,19 +46,26 @@ public sealed class Db : IDisposable
 
     /// <summary>
     /// A connection that keeps its prepared statements (see <see cref="DbSession"/>), for the statements that
-    /// run on every request. With <paramref name="readOnly"/>, on SQL Server, it may be a readable secondary
-    /// (as <see cref="OpenReadOnlyAsync"/>).
+    /// run on every request. With <paramref name="readOnly"/> it uses the <c>IArmsReadOnly</c> connection
+    /// string when one is set (as <see cref="OpenReadOnlyAsync"/>).
     /// </summary>
     public async Task<DbSession> OpenSessionAsync(bool readOnly, CancellationToken ct = default)
     {
+        var connectionString = readOnly ? _readOnlyConnectionString : _connectionString;
         if (Provider == DatabaseProvider.SqlServer)
         {
-            return new DapperSession(await OpenAsync(readOnly ? _readOnlyConnectionString : _connectionString, ct), Provider);
+            return new DapperSession(await OpenAsync(connectionString, ct), Provider);
         }
-        return _sessions.Take() ?? new SqliteSession((SqliteConnection)await OpenAsync(_connectionString, ct), _sessions);
+        var pool = readOnly ? _readOnlySessions : _sessions;
+        var statements = pool.Take() ?? new SqliteStatements((SqliteConnection)await OpenAsync(connectionString, ct));
+        return new SqliteSession(statements, pool);
     }
 
-    public void Dispose() => _sessions.Dispose();
+    public void Dispose()
+    {
+        _sessions.Dispose();
+        _readOnlySessions.Dispose();
+    }
 
     private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
     {

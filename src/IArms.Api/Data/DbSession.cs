@@ -47,42 +47,25 @@ internal sealed class DapperSession(DbConnection connection, DatabaseProvider pr
 }
 
 /// <summary>
-/// A session on SQLite: an open connection with one prepared command per statement. A session whose
-/// command failed, or that is disposed inside a transaction, is closed rather than reused.
+/// A session on SQLite: a lease on a <see cref="SqliteStatements"/> (an open connection and its prepared
+/// commands) from the pool. Disposing the lease gives the connection back, once; a lease used after that throws.
 /// </summary>
-internal sealed class SqliteSession(SqliteConnection connection, SqliteSessionPool pool) : DbSession
+internal sealed class SqliteSession(SqliteStatements statements, SqliteSessionPool pool) : DbSession
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-    private bool _broken;
+    private SqliteStatements? _statements = statements;
 
-    public override DbConnection Connection => connection;
+    private SqliteStatements Statements => _statements ?? throw new ObjectDisposedException(nameof(DbSession));
 
-    public override Task<List<T>> QueryAsync<T>(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct)
-    {
-        // SQLite runs synchronously; the Task is only the shape the callers share with SQL Server.
-        return Run(() =>
-        {
-            using var reader = Prepare(sql, args, tx).ExecuteReader();
-            var rows = new List<T>();
-            if (reader.Read())
-            {
-                var parse = reader.GetRowParser<T>();
-                do
-                {
-                    rows.Add(parse(reader));
-                }
-                while (reader.Read());
-            }
-            return rows;
-        }, ct);
-    }
+    public override DbConnection Connection => Statements.Connection;
 
-    public override Task<int> ExecuteAsync(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct)
-    {
-        return Run(() => Prepare(sql, args, tx).ExecuteNonQuery(), ct);
-    }
+    // SQLite runs synchronously; the Task is only the shape the callers share with SQL Server.
+    public override Task<List<T>> QueryAsync<T>(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct) =>
+        Run(Statements, s => s.Query<T>(sql.Sqlite, args, tx), ct);
 
-    private Task<TResult> Run<TResult>(Func<TResult> statement, CancellationToken ct)
+    public override Task<int> ExecuteAsync(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct) =>
+        Run(Statements, s => s.Prepare(sql.Sqlite, args, tx).ExecuteNonQuery(), ct);
+
+    private static Task<TResult> Run<TResult>(SqliteStatements statements, Func<SqliteStatements, TResult> statement, CancellationToken ct)
     {
         if (ct.IsCancellationRequested)
         {
@@ -90,40 +73,70 @@ internal sealed class SqliteSession(SqliteConnection connection, SqliteSessionPo
         }
         try
         {
-            return Task.FromResult(statement());
+            return Task.FromResult(statement(statements));
         }
         catch (Exception e)
         {
-            _broken = true;
+            statements.Broken = true;
             return Task.FromException<TResult>(e);
         }
     }
 
-    private SqliteCommand Prepare(SqlText sql, object? args, DbTransaction? tx)
+    public override ValueTask DisposeAsync()
     {
-        if (!_commands.TryGetValue(sql.Sqlite, out var command))
+        if (Interlocked.Exchange(ref _statements, null) is { } statements)
+        {
+            pool.Return(statements);
+        }
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>An open SQLite connection with one prepared command per statement text.</summary>
+internal sealed class SqliteStatements(SqliteConnection connection)
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteConnection Connection => connection;
+
+    /// <summary>A statement failed: the connection is closed rather than reused.</summary>
+    public bool Broken { get; set; }
+
+    /// <summary>Fit for reuse: open, healthy, and outside any transaction (a failed rollback could leave one open).</summary>
+    public bool Reusable => !Broken && connection.State == System.Data.ConnectionState.Open
+        && SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0;
+
+    public SqliteCommand Prepare(string sql, object? args, DbTransaction? tx)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
         {
             command = connection.CreateCommand();
-            command.CommandText = sql.Sqlite;
-            _commands.Add(sql.Sqlite, command);
+            command.CommandText = sql;
+            _commands.Add(sql, command);
         }
         command.Transaction = (SqliteTransaction?)tx;
         SessionParameters.Bind(command, args);
         return command;
     }
 
-    public override ValueTask DisposeAsync()
+    public List<T> Query<T>(string sql, object? args, DbTransaction? tx)
     {
-        // Reused only when healthy and outside any transaction (a failed rollback could leave one open).
-        if (_broken || connection.State != System.Data.ConnectionState.Open
-            || SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0 || !pool.Return(this))
+        using var reader = Prepare(sql, args, tx).ExecuteReader();
+        var rows = new List<T>();
+        if (!reader.Read())
         {
-            Close();
+            return rows;
         }
-        return ValueTask.CompletedTask;
+        var parse = SessionValues.IsSingleValue(typeof(T)) ? SessionValues.Read<T> : reader.GetRowParser<T>();
+        do
+        {
+            rows.Add(parse(reader));
+        }
+        while (reader.Read());
+        return rows;
     }
 
-    internal void Close()
+    public void Close()
     {
         foreach (var command in _commands.Values)
         {
@@ -134,47 +147,85 @@ internal sealed class SqliteSession(SqliteConnection connection, SqliteSessionPo
     }
 }
 
-/// <summary>The idle SQLite sessions, at most <see cref="MaxIdle"/> kept open.</summary>
+/// <summary>
+/// The idle SQLite connections of one connection string, at most <see cref="MaxIdle"/> kept open. They stay
+/// outside Microsoft.Data.Sqlite's own pool (<c>ClearAllPools</c> does not reach them); disposing the pool,
+/// which <see cref="Db"/> does at shutdown, closes them.
+/// </summary>
 internal sealed class SqliteSessionPool : IDisposable
 {
     private const int MaxIdle = 32;
-    private readonly ConcurrentBag<SqliteSession> _idle = [];
-    private int _count;
+    private readonly Stack<SqliteStatements> _idle = new();
     private bool _disposed;
 
-    public SqliteSession? Take()
+    public SqliteStatements? Take()
     {
-        if (_idle.TryTake(out var session))
+        lock (_idle)
         {
-            Interlocked.Decrement(ref _count);
-            return session;
+            return _idle.TryPop(out var statements) ? statements : null;
         }
-        return null;
     }
 
-    /// <summary>Keeps the session for reuse; false when it should be closed instead.</summary>
-    public bool Return(SqliteSession session)
+    public void Return(SqliteStatements statements)
     {
-        if (Volatile.Read(ref _disposed) || Interlocked.Increment(ref _count) > MaxIdle)
+        if (statements.Reusable)
         {
-            Interlocked.Decrement(ref _count);
-            return false;
+            lock (_idle)
+            {
+                if (!_disposed && _idle.Count < MaxIdle)
+                {
+                    _idle.Push(statements);
+                    return;
+                }
+            }
         }
-        _idle.Add(session);
-        return true;
+        statements.Close();
     }
 
     public void Dispose()
     {
-        Volatile.Write(ref _disposed, true);
-        while (Take() is { } session)
+        List<SqliteStatements> idle;
+        lock (_idle)
         {
-            session.Close();
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
         }
+        idle.ForEach(s => s.Close());
     }
 }
 
-/// <summary>Binds the public properties of an argument object to a command's parameters, by name.</summary>
+/// <summary>Reads a single-column result as Dapper does: NULL as the default, numbers converted to the asked type.</summary>
+internal static class SessionValues
+{
+    public static bool IsSingleValue(Type type)
+    {
+        var kind = Nullable.GetUnderlyingType(type) ?? type;
+        return kind.IsPrimitive || kind.IsEnum || kind == typeof(string) || kind == typeof(byte[]) || kind == typeof(decimal);
+    }
+
+    public static T Read<T>(System.Data.Common.DbDataReader reader)
+    {
+        var value = reader.GetValue(0);
+        if (value is DBNull)
+        {
+            return default!;
+        }
+        if (value is T same)
+        {
+            return same;
+        }
+        var kind = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return (T)(kind.IsEnum
+            ? Enum.ToObject(kind, value)
+            : Convert.ChangeType(value, kind, System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>
+/// Binds the public properties of an argument object to a command's parameters, by name, as Dapper would
+/// for the same types: enums as their number. Lists are refused: pass them as JSON.
+/// </summary>
 internal static class SessionParameters
 {
     private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get)[]> Accessors = new();
@@ -215,8 +266,13 @@ internal static class SessionParameters
             .Select(p =>
             {
                 var kind = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
-                if (!(kind.IsPrimitive || kind == typeof(string) || kind == typeof(byte[]) || kind == typeof(decimal)
-                      || kind == typeof(DateTimeOffset) || kind == typeof(DateTime) || kind == typeof(DateOnly)))
+                if (kind.IsEnum)
+                {
+                    var underlying = Enum.GetUnderlyingType(kind);
+                    return ("@" + p.Name, (Func<object, object?>)(o => p.GetValue(o) is { } e ? Convert.ChangeType(e, underlying, System.Globalization.CultureInfo.InvariantCulture) : null));
+                }
+                if (!(kind.IsPrimitive || kind == typeof(string) || kind == typeof(byte[]) || kind == typeof(decimal) || kind == typeof(Guid)
+                      || kind == typeof(DateTimeOffset) || kind == typeof(DateTime) || kind == typeof(DateOnly) || kind == typeof(TimeOnly)))
                 {
                     throw new NotSupportedException($"Parameter {p.Name} of type {p.PropertyType.Name} cannot be bound by a session; pass lists as JSON.");
                 }

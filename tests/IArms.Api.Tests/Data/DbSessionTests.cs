@@ -79,49 +79,121 @@ public class DbSessionTests
     public async Task ASessionLeftInsideATransactionIsRolledBackAndNotReused()
     {
         var before = await CountAsync();
-        DbSession abandoned;
-        await using (abandoned = await Db.OpenSessionAsync(readOnly: false))
+        await using (var abandoned = await Db.OpenSessionAsync(readOnly: false))
         {
             var tx = await abandoned.Connection.BeginTransactionAsync();
             await abandoned.ExecuteAsync(Insert, new Probe(301, "uncommitted", null, null), tx, CancellationToken.None);
             // Disposed without commit or rollback, as a failed caller would leave it.
         }
 
-        await using var next = await Db.OpenSessionAsync(readOnly: false);
+        // Had the connection gone back to the pool inside its transaction, the next write would join that
+        // transaction and stay invisible to other connections; and the database would stay locked.
+        await using (var next = await Db.OpenSessionAsync(readOnly: false))
+        {
+            await next.ExecuteAsync(Insert, new Probe(302, "after", null, null), null, CancellationToken.None);
+        }
+        Assert.That(await CountAsync(), Is.EqualTo(before + 1));
+    }
+
+    [Test]
+    public async Task AStatementRunsAgainOutsideTheTransactionItLastRanIn()
+    {
+        await using var session = await Db.OpenSessionAsync(readOnly: false);
+        await using (var tx = await session.Connection.BeginTransactionAsync())
+        {
+            await session.ExecuteAsync(Insert, new Probe(501, "in a transaction", null, null), tx, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        await session.ExecuteAsync(Insert, new Probe(502, "on its own", null, null), null, CancellationToken.None);
+
+        await using var connection = await Db.OpenAsync();
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM session_probe WHERE id IN (501, 502)"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task DisposingASessionTwiceGivesItsConnectionBackOnce()
+    {
+        var session = await Db.OpenSessionAsync(readOnly: false);
+        var connection = session.Connection;
+        await session.DisposeAsync();
+        await session.DisposeAsync();
+
+        await using var first = await Db.OpenSessionAsync(readOnly: false);
+        await using var second = await Db.OpenSessionAsync(readOnly: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Connection, Is.Not.SameAs(first.Connection), "two leases must never share a connection");
+            Assert.Throws<ObjectDisposedException>(() => _ = session.Connection);
+            Assert.That(new[] { first.Connection, second.Connection }, Has.Some.SameAs(connection), "the connection was reused");
+        });
+    }
+
+    [Test]
+    public async Task SingleValuesAreReadAsDapperReadsThem()
+    {
+        await using (var writer = await Db.OpenSessionAsync(readOnly: false))
+        {
+            await writer.ExecuteAsync(Insert, new Probe(601, "six", null, [6]), null, CancellationToken.None);
+        }
+        await using var session = await Db.OpenSessionAsync(readOnly: true);
+        var id = new { id = 601L };
         Assert.Multiple(async () =>
         {
-            Assert.That(next, Is.Not.SameAs(abandoned));
-            Assert.That(await CountAsync(), Is.EqualTo(before), "the abandoned insert is not committed");
+            Assert.That(await session.QueryFirstOrDefaultAsync<string>(SqlText.Same("SELECT name FROM session_probe WHERE id = @id"), id, CancellationToken.None), Is.EqualTo("six"));
+            Assert.That(await session.QueryFirstOrDefaultAsync<int>(SqlText.Same("SELECT id FROM session_probe WHERE id = @id"), id, CancellationToken.None), Is.EqualTo(601));
+            Assert.That(await session.QueryFirstOrDefaultAsync<long?>(SqlText.Same("SELECT at FROM session_probe WHERE id = @id"), id, CancellationToken.None), Is.Null);
+            Assert.That(await session.QueryFirstOrDefaultAsync<byte[]>(SqlText.Same("SELECT blob FROM session_probe WHERE id = @id"), id, CancellationToken.None), Is.EqualTo(new byte[] { 6 }));
+            Assert.That(await session.QueryFirstOrDefaultAsync<bool>(SqlText.Same("SELECT id = 601 FROM session_probe WHERE id = @id"), id, CancellationToken.None), Is.True);
         });
-        // And the database is not left locked: the next writer writes.
-        await next.ExecuteAsync(Insert, new Probe(302, "after", null, null), null, CancellationToken.None);
-        Assert.That(await CountAsync(), Is.EqualTo(before + 1));
+    }
+
+    [Test]
+    public async Task ConcurrentSessionsNeverShareAConnection()
+    {
+        var inUse = new System.Collections.Concurrent.ConcurrentDictionary<System.Data.Common.DbConnection, byte>();
+        var clashes = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await using var session = await Db.OpenSessionAsync(readOnly: true);
+                if (!inUse.TryAdd(session.Connection, 0))
+                {
+                    Interlocked.Increment(ref clashes);
+                }
+                await session.QueryAsync<long>(Count, null, CancellationToken.None);
+                inUse.TryRemove(session.Connection, out byte _);
+            }
+        })));
+        Assert.That(clashes, Is.Zero);
     }
 
     [Test]
     public async Task ASessionWhoseStatementFailedIsNotReused()
     {
-        DbSession failed;
-        await using (failed = await Db.OpenSessionAsync(readOnly: false))
+        System.Data.Common.DbConnection used;
+        await using (var failed = await Db.OpenSessionAsync(readOnly: false))
         {
+            used = failed.Connection;
             await failed.ExecuteAsync(Insert, new Probe(401, "one", null, null), null, CancellationToken.None);
             await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
                 failed.ExecuteAsync(Insert, new Probe(401, "duplicate", null, null), null, CancellationToken.None));
         }
         await using var next = await Db.OpenSessionAsync(readOnly: false);
-        Assert.That(next, Is.Not.SameAs(failed));
+        Assert.That(next.Connection, Is.Not.SameAs(used));
     }
 
     [Test]
     public async Task AHealthySessionIsReused()
     {
-        DbSession first;
-        await using (first = await Db.OpenSessionAsync(readOnly: true))
+        System.Data.Common.DbConnection used;
+        await using (var first = await Db.OpenSessionAsync(readOnly: true))
         {
             await first.QueryAsync<long>(Count, null, CancellationToken.None);
+            used = first.Connection;
         }
         await using var second = await Db.OpenSessionAsync(readOnly: true);
-        Assert.That(second, Is.SameAs(first));
+        Assert.That(second.Connection, Is.SameAs(used));
     }
 
     [Test]
