@@ -29,7 +29,7 @@ public static class IArmsApp
         DapperTypeHandlers.Register();
         ValidationExtensions.UseCamelCasePropertyNames();
 
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        DatabaseOptions.Register(services);
         services.AddOptions<IArmsOptions>().BindConfiguration(IArmsOptions.Section).ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Db>();

@@ -9,14 +9,25 @@ public enum DatabaseProvider
     SqlServer,
 }
 
-/// <summary>Bound from the <c>IArms:Database</c> section.</summary>
+/// <summary>
+/// Bound from the <c>Database</c> section (<c>Database:Provider</c>, env <c>Database__Provider</c>); the
+/// <c>IArms:Database</c> section is read too, as an alias, and <c>Database</c> wins where both are set.
+/// </summary>
 public sealed class DatabaseOptions
 {
-    public const string Section = "IArms:Database";
+    public const string Section = "Database";
+    public const string AliasSection = "IArms:Database";
 
     [Required]
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>Apply migrations when the service starts (the <c>migrate</c> command always does).</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>Binds the options from both sections, <see cref="Section"/> last so that it wins.</summary>
+    public static void Register(IServiceCollection services) =>
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(AliasSection)
+            .BindConfiguration(Section)
+            .ValidateDataAnnotations().ValidateOnStart();
 }

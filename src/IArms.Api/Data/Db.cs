@@ -105,7 +105,7 @@ public static class ConnectionStrings
         {
             return string.IsNullOrWhiteSpace(configured)
                 ? throw new InvalidOperationException(
-                    "ConnectionStrings:IArms must be set when IArms:Database:Provider is SqlServer.")
+                    "ConnectionStrings:IArms must be set when Database:Provider is SqlServer.")
                 : configured;
         }
 

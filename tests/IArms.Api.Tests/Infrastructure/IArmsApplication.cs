@@ -33,7 +33,7 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("IArms:Database:Provider", _provider.ToString());
+        builder.UseSetting("Database:Provider", _provider.ToString());
         builder.UseSetting("ConnectionStrings:IArms", _connectionString ?? $"Data Source={DatabasePath}");
         builder.UseSetting("IArms:BootstrapAdminKey", AdminKey);
         builder.ConfigureServices(services =>
