@@ -39,20 +39,55 @@ public static class FirearmSql
         Select.Sqlite + " WHERE f.owner_agency_id = @ownerAgencyId AND f.external_id = @externalId AND f.withdrawn_at IS NULL",
         Select.SqlServer + " WHERE f.owner_agency_id = @ownerAgencyId AND f.external_id = @externalId AND f.withdrawn_at IS NULL");
 
-    private const string ListFilter = """
-         WHERE f.withdrawn_at IS NULL AND f.id > @afterId
-          AND (@status IS NULL OR f.status = @status)
-          AND (@type IS NULL OR f.type = @type)
-          AND (@countryCode IS NULL OR f.event_country_code = @countryCode)
-          AND (@make IS NULL OR LOWER(f.make) = @make OR f.canonical_make = @canonicalMake)
-          AND (@updatedSince IS NULL OR f.updated_at >= @updatedSince)
-          AND
-        """;
+    /// <summary>The filters of <c>GET /firearms</c>; a page statement names only those given.</summary>
+    [Flags]
+    public enum ListFilters
+    {
+        None = 0,
+        Status = 1,
+        Type = 2,
+        Country = 4,
+        Make = 8,
+        UpdatedSince = 16,
+    }
 
-    public static readonly SqlText SelectPage = new(
-        Select.Sqlite + ListFilter + VisibleTo + " ORDER BY f.id LIMIT @take",
-        Select.SqlServer.Replace("SELECT ", "SELECT TOP (@take) ", StringComparison.Ordinal)
-            + ListFilter + VisibleTo + " ORDER BY f.id OPTION (RECOMPILE)");
+    /// <summary>
+    /// One page statement per combination of filters, each naming only the filters given: an
+    /// <c>(@x IS NULL OR ...)</c> term would keep SQLite off the filter's index (its plan cannot depend on
+    /// a parameter's value), so that a selective filter would scan the whole table at national scale.
+    /// </summary>
+    public static readonly SqlText[] SelectPages = [.. Enumerable.Range(0, 32).Select(i => BuildPage((ListFilters)i))];
+
+    public static SqlText SelectPage(ListFilters filters) => SelectPages[(int)filters];
+
+    private static SqlText BuildPage(ListFilters filters)
+    {
+        var where = new System.Text.StringBuilder(" WHERE f.withdrawn_at IS NULL AND f.id > @afterId");
+        if (filters.HasFlag(ListFilters.Status))
+        {
+            where.Append(" AND f.status = @status");
+        }
+        if (filters.HasFlag(ListFilters.Type))
+        {
+            where.Append(" AND f.type = @type");
+        }
+        if (filters.HasFlag(ListFilters.Country))
+        {
+            where.Append(" AND f.event_country_code = @countryCode");
+        }
+        if (filters.HasFlag(ListFilters.Make))
+        {
+            where.Append(" AND (LOWER(f.make) = @make OR f.canonical_make = @canonicalMake)");
+        }
+        if (filters.HasFlag(ListFilters.UpdatedSince))
+        {
+            where.Append(" AND f.updated_at >= @updatedSince");
+        }
+        where.Append(" AND ").Append(VisibleTo);
+        return new SqlText(
+            Select.Sqlite + where + " ORDER BY f.id LIMIT @take",
+            Select.SqlServer.Replace("SELECT ", "SELECT TOP (@take) ", StringComparison.Ordinal) + where + " ORDER BY f.id");
+    }
 
     public static readonly SqlText SelectVisibilityCountries = SqlText.Same(
         "SELECT firearm_id AS FirearmId, country_code AS CountryCode FROM firearm_visibility WHERE firearm_id IN @ids ORDER BY country_code");

@@ -81,7 +81,12 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
     public async Task<FirearmPage> ListAsync(FirearmListQuery query, Caller caller, CancellationToken ct)
     {
         await using var connection = await db.OpenReadOnlyAsync(ct);
-        var rows = (await connection.QueryAsync<FirearmRow>(new CommandDefinition(db.Sql(FirearmSql.SelectPage), new
+        var filters = (query.Status is null ? 0 : FirearmSql.ListFilters.Status)
+            | (query.Type is null ? 0 : FirearmSql.ListFilters.Type)
+            | (query.CountryCode is null ? 0 : FirearmSql.ListFilters.Country)
+            | (query.Make is null ? 0 : FirearmSql.ListFilters.Make)
+            | (query.UpdatedSince is null ? 0 : FirearmSql.ListFilters.UpdatedSince);
+        var rows = (await connection.QueryAsync<FirearmRow>(new CommandDefinition(db.Sql(FirearmSql.SelectPage(filters)), new
         {
             afterId = query.AfterId,
             status = query.Status,

@@ -19,8 +19,11 @@ public class SqlServerDialectTests
     private static IEnumerable<(string Name, SqlText Sql)> Statements() =>
         typeof(SqlText).Assembly.GetTypes()
             .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
-            .Where(f => f.FieldType == typeof(SqlText))
-            .Select(f => ($"{f.DeclaringType!.Name}.{f.Name}", (SqlText)f.GetValue(null)!));
+            .SelectMany(f => f.FieldType == typeof(SqlText)
+                ? [($"{f.DeclaringType!.Name}.{f.Name}", (SqlText)f.GetValue(null)!)]
+                : f.FieldType == typeof(SqlText[])
+                    ? ((SqlText[])f.GetValue(null)!).Select((sql, i) => ($"{f.DeclaringType!.Name}.{f.Name}[{i}]", sql))
+                    : []);
 
     private static IEnumerable<TestCaseData> StatementCases() =>
         Statements().Select(s => new TestCaseData(s.Name, s.Sql.SqlServer).SetName($"{s.Name} parses as T-SQL"));
