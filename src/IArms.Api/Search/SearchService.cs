@@ -31,25 +31,7 @@ public sealed class SearchService(
             throw new ArgumentException(error, nameof(request)); // the validator has already refused such a request
         }
 
-        // One session for the whole search (the index lookups, the records and their details), given back
-        // before the wait for the audit commit.
-        var session = await db.OpenSessionAsync(readOnly: true, ct);
-        SerialMatches matches;
-        IReadOnlyList<FirearmRow> rows;
-        List<((FirearmRow Row, SerialCandidate Serial) Item, SerialMatch Match)> kept;
-        IReadOnlyList<FirearmResponse> responses;
-        int rankedCount;
-        await using (session)
-        {
-            matches = await serials.FindAsync(session, query!, ct);
-            var attributesGiven = !string.IsNullOrWhiteSpace(request.Make) || !string.IsNullOrWhiteSpace(request.Calibre) || request.Type is not null;
-            rows = await LoadVisibleAsync(session, matches, attributesGiven, caller, ct);
-            var ranked = Rank(request, matches, rows);
-            rankedCount = ranked.Count;
-            kept = ranked.Take(MaxResults).ToList();
-            responses = await firearms.ToResponsesAsync(session.Connection, null, kept.Select(k => k.Item.Row).ToList(), ct);
-        }
-
+        var (kept, responses, truncated) = await ReadAsync(request, query!, caller, ct);
         var results = kept.Select((k, i) => new SearchResult(
             responses[i], k.Match.Kind.ToString().ToLowerInvariant(), k.Match.Score, k.Match.Distance,
             k.Item.Serial.Serial, k.Item.Serial.Location)).ToList();
@@ -70,7 +52,27 @@ public sealed class SearchService(
             request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmStore.Json), results.Count);
         await audit.WriteAsync(entry, hits, ct);
 
-        return new SearchResponse(searchId, query!.Normalized, results, matches.Truncated || rankedCount > MaxResults || rows.Count > MaxResults);
+        return new SearchResponse(searchId, query!.Normalized, results, truncated);
+    }
+
+    /// <summary>The page of ranked results, their records, and whether more matched than the page holds.</summary>
+    private sealed record Found(
+        List<((FirearmRow Row, SerialCandidate Serial) Item, SerialMatch Match)> Kept, IReadOnlyList<FirearmResponse> Responses, bool Truncated);
+
+    /// <summary>
+    /// Everything the search reads, on one session (the index lookups, the records and their details), which
+    /// goes back to the pool before the search waits for its audit commit.
+    /// </summary>
+    private async Task<Found> ReadAsync(SearchRequest request, SearchQuery query, Caller caller, CancellationToken ct)
+    {
+        await using var session = await db.OpenSessionAsync(readOnly: true, ct);
+        var matches = await serials.FindAsync(session, query, ct);
+        var attributesGiven = !string.IsNullOrWhiteSpace(request.Make) || !string.IsNullOrWhiteSpace(request.Calibre) || request.Type is not null;
+        var rows = await LoadVisibleAsync(session, matches, attributesGiven, caller, ct);
+        var ranked = Rank(request, matches, rows);
+        var kept = ranked.Take(MaxResults).ToList();
+        var responses = await firearms.ToResponsesAsync(session.Connection, null, kept.Select(k => k.Item.Row).ToList(), ct);
+        return new Found(kept, responses, matches.Truncated || ranked.Count > MaxResults || rows.Count > MaxResults);
     }
 
     /// <summary>The visible matches, best first: by serial match, then by agreement with make, calibre and type.</summary>
