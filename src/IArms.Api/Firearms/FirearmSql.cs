@@ -49,6 +49,9 @@ public static class FirearmSql
         Country = 4,
         Make = 8,
         UpdatedSince = 16,
+
+        /// <summary>With <see cref="UpdatedSince"/>: read the records changed since then from their index and sort them.</summary>
+        FromUpdatedIndex = 32,
     }
 
     /// <summary>
@@ -56,7 +59,16 @@ public static class FirearmSql
     /// <c>(@x IS NULL OR ...)</c> term would keep SQLite off the filter's index (its plan cannot depend on
     /// a parameter's value), so that a selective filter would scan the whole table at national scale.
     /// </summary>
-    public static readonly SqlText[] SelectPages = [.. Enumerable.Range(0, 32).Select(i => BuildPage((ListFilters)i))];
+    public static readonly SqlText[] SelectPages = [.. Enumerable.Range(0, 64).Select(i => BuildPage((ListFilters)i))];
+
+    /// <summary>
+    /// How many records changed since <c>@updatedSince</c>, counted up to <c>@limit</c>: few, and the page is read
+    /// from <c>ix_firearm_updated</c> (<see cref="ListFilters.FromUpdatedIndex"/>); many, and walking the table in
+    /// id order finds a page sooner. SQLite cannot tell the two apart from a parameter, so the service asks first.
+    /// </summary>
+    public static readonly SqlText CountUpdatedSince = new(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM firearm WHERE updated_at >= @updatedSince LIMIT @limit)",
+        "SELECT COUNT(*) FROM (SELECT TOP (@limit) 1 AS one FROM firearm WHERE updated_at >= @updatedSince) t");
 
     public static SqlText SelectPage(ListFilters filters) => SelectPages[(int)filters];
 
@@ -84,9 +96,12 @@ public static class FirearmSql
             where.Append(" AND f.updated_at >= @updatedSince");
         }
         where.Append(" AND ").Append(VisibleTo);
+        var fromIndex = filters.HasFlag(ListFilters.FromUpdatedIndex) && filters.HasFlag(ListFilters.UpdatedSince);
         return new SqlText(
-            Select.Sqlite + where + " ORDER BY f.id LIMIT @take",
-            Select.SqlServer.Replace("SELECT ", "SELECT TOP (@take) ", StringComparison.Ordinal) + where + " ORDER BY f.id");
+            (fromIndex ? Select.Sqlite.Replace("FROM firearm f ", "FROM firearm f INDEXED BY ix_firearm_updated ", StringComparison.Ordinal) : Select.Sqlite)
+                + where + " ORDER BY f.id LIMIT @take",
+            (fromIndex ? Select.SqlServer.Replace("FROM firearm f ", "FROM firearm f WITH (INDEX (ix_firearm_updated)) ", StringComparison.Ordinal) : Select.SqlServer)
+                .Replace("SELECT ", "SELECT TOP (@take) ", StringComparison.Ordinal) + where + " ORDER BY f.id");
     }
 
     public static readonly SqlText SelectVisibilityCountries = SqlText.Same(

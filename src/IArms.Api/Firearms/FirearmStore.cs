@@ -78,6 +78,9 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
         return new Saved(responses[0], row.Version);
     }
 
+    /// <summary>Up to this many records changed since <c>updatedSince</c>, a page is read from the change index.</summary>
+    private const int RecentChangesLimit = 5000;
+
     public async Task<FirearmPage> ListAsync(FirearmListQuery query, Caller caller, CancellationToken ct)
     {
         await using var connection = await db.OpenReadOnlyAsync(ct);
@@ -86,6 +89,11 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
             | (query.CountryCode is null ? 0 : FirearmSql.ListFilters.Country)
             | (query.Make is null ? 0 : FirearmSql.ListFilters.Make)
             | (query.UpdatedSince is null ? 0 : FirearmSql.ListFilters.UpdatedSince);
+        if (query.UpdatedSince is { } since && await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(FirearmSql.CountUpdatedSince),
+                new { updatedSince = since.ToUniversalTime(), limit = RecentChangesLimit }, cancellationToken: ct)) < RecentChangesLimit)
+        {
+            filters |= FirearmSql.ListFilters.FromUpdatedIndex;
+        }
         var rows = (await connection.QueryAsync<FirearmRow>(new CommandDefinition(db.Sql(FirearmSql.SelectPage(filters)), new
         {
             afterId = query.AfterId,
