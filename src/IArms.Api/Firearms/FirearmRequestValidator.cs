@@ -1,4 +1,5 @@
 using FluentValidation;
+using IArms.Api.Infrastructure;
 using IArms.Core;
 using IArms.Core.Firearms;
 using IArms.Core.Serials;
@@ -15,8 +16,8 @@ public sealed class FirearmRequestValidator : AbstractValidator<FirearmRequest>
         DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         string Listing(IEnumerable<string> words) => string.Join(", ", words);
 
-        RuleFor(x => x.ExternalId).NotEmpty().MaximumLength(100);
-        RuleFor(x => x.SerialNumber).NotEmpty().MaximumLength(64)
+        RuleFor(x => x.ExternalId).NotEmpty().MaximumLength(100).SafeIdentifier();
+        RuleFor(x => x.SerialNumber).NotEmpty().MaximumLength(64).SafeIdentifier()
             .Must(s => SerialNormalizer.Normalize(s).Length > 0)
             .WithMessage("'serialNumber' must contain at least one letter or digit.");
         RuleFor(x => x.OtherSerials).Must(o => o is null || o.Count <= MaxOtherSerials)
@@ -26,13 +27,13 @@ public sealed class FirearmRequestValidator : AbstractValidator<FirearmRequest>
         {
             other.RuleFor(o => o.Location).NotEmpty().Must(FirearmVocabulary.IsSerialLocation)
                 .WithMessage($"'location' must be one of {Listing(FirearmVocabulary.SerialLocations)}.");
-            other.RuleFor(o => o.Value).NotEmpty().MaximumLength(64)
+            other.RuleFor(o => o.Value).NotEmpty().MaximumLength(64).SafeIdentifier()
                 .Must(s => SerialNormalizer.Normalize(s).Length > 0)
                 .WithMessage("'value' must contain at least one letter or digit.");
         });
-        RuleFor(x => x.Make).NotEmpty().MaximumLength(100);
-        RuleFor(x => x.Model).MaximumLength(100);
-        RuleFor(x => x.Calibre).MaximumLength(50);
+        RuleFor(x => x.Make).NotEmpty().MaximumLength(100).SafeIdentifier();
+        RuleFor(x => x.Model).MaximumLength(100).SafeIdentifier();
+        RuleFor(x => x.Calibre).MaximumLength(50).SafeIdentifier();
         RuleFor(x => x.Type).NotEmpty().Must(FirearmVocabulary.IsType)
             .WithMessage($"'type' must be one of {Listing(FirearmVocabulary.Types)}.");
         RuleFor(x => x.CountryOfManufacture).Must(c => c is null || Countries.IsValid(c))
@@ -40,7 +41,7 @@ public sealed class FirearmRequestValidator : AbstractValidator<FirearmRequest>
         RuleFor(x => x.YearOfManufacture).InclusiveBetween(1800, 9999)
             .Must((_, year) => year is null || year <= Today().Year)
             .WithMessage("'yearOfManufacture' must be between 1800 and the current year.");
-        RuleFor(x => x.ImportMarking).MaximumLength(200);
+        RuleFor(x => x.ImportMarking).MaximumLength(200).SafeIdentifier();
         RuleFor(x => x.Status).NotEmpty().Must(FirearmVocabulary.IsStatus)
             .WithMessage($"'status' must be one of {Listing(FirearmVocabulary.Statuses)}.");
         RuleFor(x => x.EventDate)
@@ -51,9 +52,9 @@ public sealed class FirearmRequestValidator : AbstractValidator<FirearmRequest>
             .WithMessage("'eventDate' must not be before the year of manufacture.");
         RuleFor(x => x.EventCountryCode).Must(c => c is null || Countries.IsValid(c))
             .WithMessage("'eventCountryCode' must be an ISO 3166-1 alpha-2 code in upper case, like 'FR'.");
-        RuleFor(x => x.EventPlace).MaximumLength(200);
-        RuleFor(x => x.CaseReference).MaximumLength(100);
-        RuleFor(x => x.Notes).MaximumLength(4000);
+        RuleFor(x => x.EventPlace).MaximumLength(200).SafeIdentifier();
+        RuleFor(x => x.CaseReference).MaximumLength(100).SafeIdentifier();
+        RuleFor(x => x.Notes).MaximumLength(4000).SafeFreeText();
         RuleFor(x => x.Visibility!.Scope).NotEmpty()
             .Must(s => FirearmVocabulary.VisibilityScopes.Contains(s!))
             .WithMessage($"'visibility.scope' must be one of {Listing(FirearmVocabulary.VisibilityScopes)}.")

@@ -1,4 +1,5 @@
 using FluentValidation;
+using IArms.Api.Infrastructure;
 using IArms.Core;
 
 namespace IArms.Api.Reference;
@@ -7,11 +8,11 @@ public sealed class CreateMakeRequestValidator : AbstractValidator<CreateMakeReq
 {
     public CreateMakeRequestValidator()
     {
-        RuleFor(x => x.CanonicalName).NotEmpty().MaximumLength(200).Must(ReferenceNames.HasLetterOrDigit)
+        RuleFor(x => x.CanonicalName).NotEmpty().MaximumLength(200).SafeIdentifier().Must(ReferenceNames.HasLetterOrDigit)
             .WithMessage("'canonicalName' must contain a letter or digit.");
         RuleFor(x => x.CountryCode).Must(c => c is null || Countries.IsValid(c))
             .WithMessage("'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.");
-        RuleForEach(x => x.Aliases).NotEmpty().MaximumLength(200).Must(ReferenceNames.HasLetterOrDigit)
+        RuleForEach(x => x.Aliases).NotEmpty().MaximumLength(200).SafeIdentifier().Must(ReferenceNames.HasLetterOrDigit)
             .WithMessage("Each alias must contain a letter or digit.");
         RuleFor(x => x.Aliases).Must(a => a is null || a.Count <= 50).WithMessage("At most 50 aliases at once.");
     }
@@ -21,9 +22,9 @@ public sealed class CreateCalibreRequestValidator : AbstractValidator<CreateCali
 {
     public CreateCalibreRequestValidator()
     {
-        RuleFor(x => x.CanonicalName).NotEmpty().MaximumLength(200).Must(ReferenceNames.HasLetterOrDigit)
+        RuleFor(x => x.CanonicalName).NotEmpty().MaximumLength(200).SafeIdentifier().Must(ReferenceNames.HasLetterOrDigit)
             .WithMessage("'canonicalName' must contain a letter or digit.");
-        RuleForEach(x => x.Aliases).NotEmpty().MaximumLength(200).Must(ReferenceNames.HasLetterOrDigit)
+        RuleForEach(x => x.Aliases).NotEmpty().MaximumLength(200).SafeIdentifier().Must(ReferenceNames.HasLetterOrDigit)
             .WithMessage("Each alias must contain a letter or digit.");
         RuleFor(x => x.Aliases).Must(a => a is null || a.Count <= 50).WithMessage("At most 50 aliases at once.");
     }
@@ -33,7 +34,7 @@ public sealed class CreateAliasRequestValidator : AbstractValidator<CreateAliasR
 {
     public CreateAliasRequestValidator()
     {
-        RuleFor(x => x.Alias).NotEmpty().MaximumLength(200).Must(ReferenceNames.HasLetterOrDigit)
+        RuleFor(x => x.Alias).NotEmpty().MaximumLength(200).SafeIdentifier().Must(ReferenceNames.HasLetterOrDigit)
             .WithMessage("'alias' must contain a letter or digit.");
     }
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using IArms.Api.Infrastructure;
 using IArms.Core.Firearms;
 using IArms.Core.Serials;
 
@@ -8,7 +9,7 @@ public sealed class SearchRequestValidator : AbstractValidator<SearchRequest>
 {
     public SearchRequestValidator()
     {
-        RuleFor(x => x.SerialNumber).NotEmpty().MaximumLength(100)
+        RuleFor(x => x.SerialNumber).NotEmpty().MaximumLength(100).SafeIdentifier()
             .Custom((serial, context) =>
             {
                 if (!SearchQuery.TryCreate(serial, out var query, out var error))
@@ -25,8 +26,8 @@ public sealed class SearchRequestValidator : AbstractValidator<SearchRequest>
             .Must(p => SearchPurposes.All.Contains(p!)).WithMessage($"'purpose' must be one of {string.Join(", ", SearchPurposes.All)}.");
         RuleFor(x => x.Type).Must(FirearmVocabulary.IsType).When(x => x.Type is not null)
             .WithMessage($"'type' must be one of {string.Join(", ", FirearmVocabulary.Types)}.");
-        RuleFor(x => x.Make).MaximumLength(100);
-        RuleFor(x => x.Calibre).MaximumLength(50);
-        RuleFor(x => x.CaseReference).MaximumLength(100);
+        RuleFor(x => x.Make).MaximumLength(100).SafeIdentifier();
+        RuleFor(x => x.Calibre).MaximumLength(50).SafeIdentifier();
+        RuleFor(x => x.CaseReference).MaximumLength(100).SafeIdentifier();
     }
 }

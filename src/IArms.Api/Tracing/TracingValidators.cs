@@ -1,4 +1,5 @@
 using FluentValidation;
+using IArms.Api.Infrastructure;
 
 namespace IArms.Api.Tracing;
 
@@ -12,20 +13,20 @@ public sealed class CustodyEventRequestValidator : AbstractValidator<CustodyEven
     public CustodyEventRequestValidator()
     {
         RuleFor(x => x.Date).NotNull();
-        RuleFor(x => x.Place).MaximumLength(200);
-        RuleFor(x => x.DocumentReference).MaximumLength(100);
-        RuleFor(x => x.Notes).MaximumLength(4000);
+        RuleFor(x => x.Place).MaximumLength(200).SafeIdentifier();
+        RuleFor(x => x.DocumentReference).MaximumLength(100).SafeIdentifier();
+        RuleFor(x => x.Notes).MaximumLength(4000).SafeFreeText();
         RuleFor(x => x.FromParty!).SetValidator(new PartyValidator()).When(x => x.FromParty is not null);
         RuleFor(x => x.ToParty!).SetValidator(new PartyValidator()).When(x => x.ToParty is not null);
-        RuleFor(x => x.Authorization!.Reference).MaximumLength(100).When(x => x.Authorization is not null);
+        RuleFor(x => x.Authorization!.Reference).MaximumLength(100).SafeIdentifier().When(x => x.Authorization is not null);
     }
 
     private sealed class PartyValidator : AbstractValidator<CustodyParty>
     {
         public PartyValidator()
         {
-            RuleFor(p => p.Name).MaximumLength(200);
-            RuleFor(p => p.Licence).MaximumLength(100);
+            RuleFor(p => p.Name).MaximumLength(200).SafeIdentifier();
+            RuleFor(p => p.Licence).MaximumLength(100).SafeIdentifier();
         }
     }
 }
@@ -35,10 +36,10 @@ public sealed class CreateTraceRequestValidator : AbstractValidator<CreateTraceR
     public CreateTraceRequestValidator(TimeProvider clock)
     {
         RuleFor(x => x.FirearmId).NotNull().GreaterThan(0);
-        RuleFor(x => x.ToAgency).NotEmpty().MaximumLength(32);
+        RuleFor(x => x.ToAgency).NotEmpty().MaximumLength(32).SafeIdentifier();
         RuleFor(x => x.Priority).Must(p => p is null || TraceVocabulary.Priorities.Contains(p))
             .WithMessage($"'priority' must be one of {string.Join(", ", TraceVocabulary.Priorities)}.");
-        RuleFor(x => x.Message).MaximumLength(4000);
+        RuleFor(x => x.Message).MaximumLength(4000).SafeFreeText();
         RuleFor(x => x.DueDate)
             .Must(d => d is null || d.Value >= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
             .WithMessage("'dueDate' must not be in the past.");
@@ -62,6 +63,6 @@ public sealed class TraceAnswerRequestValidator : AbstractValidator<TraceAnswerR
         RuleFor(x => x.Events).Must(e => e is null || e.Count <= MaxEvents)
             .WithMessage($"An answer carries at most {MaxEvents} events.");
         RuleForEach(x => x.Events).NotNull().WithMessage("An event must be an object, not null.").SetValidator(new CustodyEventRequestValidator());
-        RuleFor(x => x.Notes).MaximumLength(4000);
+        RuleFor(x => x.Notes).MaximumLength(4000).SafeFreeText();
     }
 }
