@@ -53,6 +53,7 @@ public static class IArmsApp
         services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
         services.AddSingleton<DemoData>();
         services.AddTracing();
+        builder.AddWebSecurity();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);
         services.AddProblemDetails();
@@ -108,8 +109,10 @@ public static class IArmsApp
 
     public static WebApplication UseIArms(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAllowedHosts();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
