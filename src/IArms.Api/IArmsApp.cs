@@ -65,6 +65,8 @@ public static class IArmsApp
         // Keys live in memory: nothing here encrypts data at rest, and nothing may be written under $HOME.
         services.AddDataProtection();
         services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
+        services.AddOptions<AuthenticationLimitOptions>().BindConfiguration(AuthenticationLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FailedAuthenticationLimiter>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -10,10 +10,14 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    Db db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    Db db,
+    FailedAuthenticationLimiter limiter) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
+
+    // Set when the caller's address is over its failed attempts: the challenge then answers 429, not 401.
+    private TimeSpan? _retryAfter;
 
     private static readonly SqlText FindKey = SqlText.Same("""
         SELECT k.id AS KeyId, k.key_hash AS KeyHash, k.roles AS Roles,
@@ -29,9 +33,17 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
+        // The in-process test host has no remote address; those callers share one window.
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limiter.IsLimited(address, out var retryAfter))
+        {
+            _retryAfter = retryAfter;
+            return AuthenticateResult.Fail("Too many failed authentication attempts.");
+        }
         var presented = values.ToString();
         if (string.IsNullOrWhiteSpace(presented) || presented.Length > 200)
         {
+            limiter.RecordFailure(address);
             return AuthenticateResult.Fail("Malformed API key.");
         }
 
@@ -41,6 +53,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var row = await session.QueryFirstOrDefaultAsync<KeyRow>(FindKey, new { hash }, Context.RequestAborted);
         if (row is null || !ApiKeys.HashesEqual(row.KeyHash, hash))
         {
+            limiter.RecordFailure(address);
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
@@ -50,6 +63,13 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_retryAfter is { } wait)
+        {
+            // No body: UseStatusCodePages writes the ProblemDetails, as for the 401.
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = Header;
         return Task.CompletedTask;

@@ -8,8 +8,11 @@ public abstract class ApiFixture
 {
     protected IArmsApplication App { get; private set; } = null!;
 
+    /// <summary>Configuration of this fixture's host (a limit raised or lowered, a setting under test).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     [OneTimeSetUp]
-    public void CreateApplication() => App = new IArmsApplication();
+    public void CreateApplication() => App = new IArmsApplication { Settings = Settings };
 
     [OneTimeTearDown]
     public void DisposeApplication() => App.Dispose();

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using IArms.Api.Data;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,9 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
         Directory.CreateDirectory(_folder);
     }
 
+    /// <summary>Configuration a fixture sets for its own host, applied after the defaults above.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 29, 9, 0, 0, TimeSpan.Zero));
 
     public string DatabasePath => Path.Combine(_folder, "iarms.db");
@@ -36,10 +40,15 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _provider.ToString());
         builder.UseSetting("ConnectionStrings:IArms", _connectionString ?? $"Data Source={DatabasePath}");
         builder.UseSetting("IArms:BootstrapAdminKey", AdminKey);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IStartupFilter, RemoteAddressFromHeader>();
         });
     }
 
@@ -88,6 +97,29 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
     }
 
     private sealed record KeyBody(long Id, string Key);
+
+    /// <summary>
+    /// TestServer gives every request a null remote address; a test that needs clients at different
+    /// addresses names one in <see cref="RemoteAddressHeader"/>.
+    /// </summary>
+    private sealed class RemoteAddressFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (System.Net.IPAddress.TryParse(context.Request.Headers[RemoteAddressHeader].ToString(), out var address))
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+
+    /// <summary>A test-only header: the remote address the request appears to come from.</summary>
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
 }
 
 /// <summary>A clock the tests set and move.</summary>
