@@ -59,7 +59,11 @@ public static class IArmsApp
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.AllowTrailingCommas = false;
+            o.SerializerOptions.Converters.Add(new NfcStringConverter());
+        });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestSizeLimitMiddleware.MaxBodyBytes);
 
         // Keys live in memory: nothing here encrypts data at rest, and nothing may be written under $HOME.

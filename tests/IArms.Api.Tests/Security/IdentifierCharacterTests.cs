@@ -5,7 +5,7 @@ using static IArms.Api.Tests.Tracing.Chains;
 
 namespace IArms.Api.Tests.Security;
 
-/// <summary>Issue 11, defect 7: control, escape and bidi characters never reach storage.</summary>
+/// <summary>Issue 11, defect 7: control, escape and bidi characters never reach storage, and text is stored in NFC.</summary>
 public class IdentifierCharacterTests : ApiFixture
 {
     private const string Escape = "\u001b[31m";
@@ -62,6 +62,29 @@ public class IdentifierCharacterTests : ApiFixture
         var created = await (await _france.PostJsonAsync("/api/v1/firearms", Firearm("NT 100-200") with { Notes = notes })).ExpectAsync(HttpStatusCode.Created);
 
         Assert.That((string?)created["notes"], Is.EqualTo(notes));
+    }
+
+    [Test]
+    public async Task TextIsStoredInNormalisationFormC()
+    {
+        // "München" typed with a combining diaeresis, as some keyboards and PDF copies produce it.
+        var created = await (await _france.PostJsonAsync("/api/v1/firearms", Firearm("NF 300-400") with { EventPlace = "Mu\u0308nchen", Notes = "Cafe\u0301" }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var read = await (await _france.GetAsync($"/api/v1/firearms/{(long)created["id"]!}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.That((string?)read["eventPlace"], Is.EqualTo("M\u00fcnchen"));
+        Assert.That((string?)read["notes"], Is.EqualTo("Caf\u00e9"));
+    }
+
+    [Test]
+    public async Task TwoSpellingsOfTheSameAccentedExternalIdAreTheSameRecord()
+    {
+        var composed = Firearm("NF 500-600") with { ExternalId = "D\u00c9-2026-1" };
+        var first = await (await _france.PostJsonAsync("/api/v1/firearms", composed)).ExpectAsync(HttpStatusCode.Created);
+
+        var resent = await (await _france.PostJsonAsync("/api/v1/firearms", composed with { ExternalId = "DE\u0301-2026-1" })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.That((long)resent["id"]!, Is.EqualTo((long)first["id"]!));
     }
 
     [Test]
