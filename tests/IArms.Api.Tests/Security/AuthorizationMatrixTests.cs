@@ -23,7 +23,7 @@ public class AuthorizationMatrixTests : ApiFixture
         /// <summary>Must answer 403 or 404, never 2xx.</summary>
         Denied,
 
-        /// <summary>Allowed today though issue 11 says it must not be; left for the sharing and custody work (defects 1 and 4).</summary>
+        /// <summary>Allowed today though issue 11 says it must not be; left for the sharing and custody work (defects 1 and 4): tighten to Denied then.</summary>
         AllowedUntilIssue11,
     }
 
@@ -31,8 +31,10 @@ public class AuthorizationMatrixTests : ApiFixture
     /// <param name="Foreign">An agency inside the record's visibility that does not own it nor take part in the trace request.</param>
     /// <param name="Outside">An agency outside the record's visibility.</param>
     /// <param name="Owner">The owner's own keys, one role each: allowed unless the operation belongs to another party (an answer is the addressee's).</param>
+    /// <param name="Addressee">An agency outside the visibility to which the owner sent a trace request about the record; as <paramref name="Outside"/> unless given.</param>
     private sealed record Expectation(
-        string[]? Roles, Reach Foreign, Reach Outside, Func<World, Dictionary<string, string>>? Path = null, Func<World, object>? Body = null, Reach Owner = Reach.Allowed);
+        string[]? Roles, Reach Foreign, Reach Outside, Func<World, Dictionary<string, string>>? Path = null, Func<World, object>? Body = null,
+        Reach Owner = Reach.Allowed, Reach? Addressee = null);
 
     private static readonly string[] AnyRole = ["search", "record", "trace", "audit", "admin"];
     private static readonly string[] PartyRoles = ["search", "record", "trace", "audit"];
@@ -73,9 +75,9 @@ public class AuthorizationMatrixTests : ApiFixture
             Body: w => new { firearmId = long.Parse(w.FirearmId, System.Globalization.CultureInfo.InvariantCulture), toAgency = World.Addressee }),
         ["ListTraceRequests"] = new(["trace"], Reach.Allowed, Reach.Allowed),
         ["GetTraceRequestStats"] = new(["trace"], Reach.Allowed, Reach.Allowed),
-        ["GetTraceRequest"] = new(["trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.TraceRequestId }),
+        ["GetTraceRequest"] = new(["trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.TraceRequestId }, Addressee: Reach.Allowed),
         ["AnswerTraceRequest"] = new(["trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.TraceRequestId },
-            _ => new { outcome = "not-traced", reasonCode = "no-record" }, Owner: Reach.Denied),
+            _ => new { outcome = "not-traced", reasonCode = "no-record" }, Owner: Reach.Denied, Addressee: Reach.Allowed),
         ["CloseTraceRequest"] = new(["trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.TraceRequestId }),
         ["AddCustodyEvent"] = new(["record", "trace"], Reach.AllowedUntilIssue11, Reach.Denied, w => new() { ["id"] = w.FirearmId },
             _ => new
@@ -83,8 +85,11 @@ public class AuthorizationMatrixTests : ApiFixture
                 type = "sold", date = "2016-05-01", countryCode = "FR",
                 fromParty = new { name = "Armurerie Matrix", kind = "dealer", countryCode = "FR" },
                 toParty = new { name = "A. Person", kind = "private-person", countryCode = "FR" },
-            }),
-        ["GetTraceReport"] = new(["search"], Reach.Allowed, Reach.Denied, w => new() { ["id"] = w.FirearmId }),
+            },
+            // Issue 11: only the owner adds events directly; others contribute through trace answers.
+            Addressee: Reach.AllowedUntilIssue11),
+        // The owner shared the record through a request that stays open here (issue 11: the access ends when it closes).
+        ["GetTraceReport"] = new(["search"], Reach.Allowed, Reach.Denied, w => new() { ["id"] = w.FirearmId }, Addressee: Reach.Allowed),
     };
 
     // The matrix presents a bad and a revoked key to every operation; the failed-authentication limit is tested elsewhere.
@@ -168,6 +173,7 @@ public class AuthorizationMatrixTests : ApiFixture
         {
             CallerKind.Foreign => expected.Foreign,
             CallerKind.Outside => expected.Outside,
+            CallerKind.Addressee => expected.Addressee ?? expected.Outside,
             _ => expected.Owner,
         };
         return reach switch
@@ -218,7 +224,7 @@ public class AuthorizationMatrixTests : ApiFixture
         }
     }
 
-    private enum CallerKind { Unauthenticated, Owner, Foreign, Outside }
+    private enum CallerKind { Unauthenticated, Owner, Foreign, Outside, Addressee }
 
     private sealed record Caller(string Name, string? Key, string[] Roles, CallerKind Kind);
 
@@ -263,6 +269,7 @@ public class AuthorizationMatrixTests : ApiFixture
             world.OwnerKey = (await IssueAsync(Owner, PartyRoles)).Key;
             var foreign = (await IssueAsync("DE-FOR", PartyRoles)).Key;
             var outside = (await IssueAsync("IT-OUT", PartyRoles)).Key;
+            var addressee = (await IssueAsync(Addressee, "search", "trace")).Key;
             var revoked = await IssueAsync(Owner, AnyRole);
             await (await admin.DeleteAsync($"/api/v1/agencies/{Owner}/api-keys/{revoked.Id}")).ExpectAsync(HttpStatusCode.NoContent);
             world.SpareKeyId = (await IssueAsync(Owner, "search")).Id;
@@ -272,6 +279,7 @@ public class AuthorizationMatrixTests : ApiFixture
             world.Callers.Add(new("a revoked key", revoked.Key, [], CallerKind.Unauthenticated));
             world.Callers.Add(new("a foreign agency inside the visibility", foreign, PartyRoles, CallerKind.Foreign));
             world.Callers.Add(new("an agency outside the visibility", outside, PartyRoles, CallerKind.Outside));
+            world.Callers.Add(new("the addressee of the owner's trace request, outside the visibility", addressee, ["search", "trace"], CallerKind.Addressee));
             foreach (var role in AnyRole)
             {
                 world.Callers.Add(new($"the owner's {role} key alone", (await IssueAsync(Owner, role)).Key, [role], CallerKind.Owner));
