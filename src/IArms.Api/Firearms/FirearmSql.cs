@@ -123,7 +123,12 @@ public static class FirearmSql
 
     public static readonly SqlText Insert = new(
         $"INSERT INTO firearm {InsertColumns} VALUES {InsertValues} RETURNING id AS Id, version AS Version",
-        $"INSERT INTO firearm {InsertColumns} OUTPUT INSERTED.id AS Id, CAST(INSERTED.row_version AS BIGINT) AS Version VALUES {InsertValues}");
+        // OUTPUT names bare columns into a table variable: SQL Server-compatible engines (Babelfish) refuse expressions there.
+        $"""
+        DECLARE @inserted TABLE (id BIGINT, row_version BINARY(8));
+        INSERT INTO firearm {InsertColumns} OUTPUT INSERTED.id, INSERTED.row_version INTO @inserted VALUES {InsertValues};
+        SELECT id AS Id, CAST(row_version AS BIGINT) AS Version FROM @inserted;
+        """);
 
     private const string UpdateSet = """
         SET external_id = @ExternalId, serial_number = @SerialNumber, normalized_serial = @NormalizedSerial,
@@ -139,7 +144,12 @@ public static class FirearmSql
     /// <summary>Replaces a record only if it is still at the version the writer read (optimistic concurrency).</summary>
     public static readonly SqlText Update = new(
         $"UPDATE firearm {UpdateSet}, version = version + 1 WHERE id = @Id AND version = @ExpectedVersion AND withdrawn_at IS NULL RETURNING version AS Version",
-        $"UPDATE firearm {UpdateSet} OUTPUT CAST(INSERTED.row_version AS BIGINT) AS Version WHERE id = @Id AND row_version = CAST(@ExpectedVersion AS BINARY(8)) AND withdrawn_at IS NULL");
+        $"""
+        DECLARE @updated TABLE (row_version BINARY(8));
+        UPDATE firearm {UpdateSet} OUTPUT INSERTED.row_version INTO @updated
+        WHERE id = @Id AND row_version = CAST(@ExpectedVersion AS BINARY(8)) AND withdrawn_at IS NULL;
+        SELECT CAST(row_version AS BIGINT) AS Version FROM @updated;
+        """);
 
     public static readonly SqlText Withdraw = new(
         "UPDATE firearm SET withdrawn_at = @now, updated_at = @now, version = version + 1 WHERE id = @id AND withdrawn_at IS NULL",

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using Dapper;
 using IArms.Api.Data;
@@ -8,8 +7,9 @@ namespace IArms.Api.Reference;
 
 /// <summary>
 /// Adds makes, calibres and aliases, refusing any spelling that would mean two entries, and re-resolves
-/// the records against the new table, all in one serializable transaction: the check sees every committed
-/// change (from any instance), and a crash never leaves records resolved against a table that was not saved.
+/// the records against the new table, all in one transaction that first locks the reference table: the check
+/// sees every committed change (from any instance), and a crash never leaves records resolved against a table
+/// that was not saved.
 /// </summary>
 public sealed class ReferenceStore(Db db, ReferenceCatalog catalog)
 {
@@ -32,6 +32,13 @@ public sealed class ReferenceStore(Db db, ReferenceCatalog catalog)
     private static readonly SqlText UpdateCalibre = new(
         "UPDATE firearm SET canonical_calibre = @canonical, version = version + 1 WHERE calibre = @text AND withdrawn_at IS NULL",
         "UPDATE firearm SET canonical_calibre = @canonical WHERE calibre = @text AND withdrawn_at IS NULL");
+
+    // Changes queue behind each other from their first statement. A locking hint rather than SERIALIZABLE, which
+    // SQL Server-compatible engines (Babelfish) refuse; on SQLite every write transaction already begins
+    // IMMEDIATE, holding the database's write lock, so a plain read does the same there.
+    private static readonly SqlText LockReference = new(
+        "SELECT COUNT(*) FROM reference_make",
+        "SELECT COUNT(*) FROM reference_make WITH (UPDLOCK, HOLDLOCK)");
 
     /// <summary>Why a change was refused.</summary>
     public sealed class ReferenceConflictException(string message) : Exception(message);
@@ -70,7 +77,8 @@ public sealed class ReferenceStore(Db db, ReferenceCatalog catalog)
         ReferenceKind kind, Func<DbConnection, DbTransaction, ReferenceCatalog.Snapshot, Task<long?>> change, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(LockReference), transaction: tx, cancellationToken: ct));
         var id = await change(connection, tx, await catalog.ReadAsync(connection, tx, ct));
         if (id is null)
         {

@@ -11,10 +11,14 @@ namespace IArms.Api.Tests.Data;
 /// </summary>
 public class SqlServerDialectTests
 {
+    public static IEnumerable<string> MigrationPaths() =>
+        Directory.GetFiles(RepoPaths.Combine("src", "IArms.Api", "Data", "Migrations", "SqlServer"), "*.sql").Order();
+
     private static IEnumerable<TestCaseData> Migrations() =>
-        Directory.GetFiles(RepoPaths.Combine("src", "IArms.Api", "Data", "Migrations", "SqlServer"), "*.sql")
-            .Order()
-            .Select(f => new TestCaseData(f).SetName($"Migration {Path.GetFileName(f)} parses as T-SQL"));
+        MigrationPaths().Select(f => new TestCaseData(f).SetName($"Migration {Path.GetFileName(f)} parses as T-SQL"));
+
+    /// <summary>Every T-SQL statement text of the service, named for the test it appears in.</summary>
+    public static IEnumerable<(string Name, string Sql)> SqlServerStatements() => Statements().Select(s => (s.Name, s.Sql.SqlServer));
 
     private static IEnumerable<(string Name, SqlText Sql)> Statements() =>
         typeof(SqlText).Assembly.GetTypes()
@@ -28,10 +32,13 @@ public class SqlServerDialectTests
     private static IEnumerable<TestCaseData> StatementCases() =>
         Statements().Select(s => new TestCaseData(s.Name, s.Sql.SqlServer).SetName($"{s.Name} parses as T-SQL"));
 
+    /// <summary>Dapper expands <c>IN @list</c> into <c>IN (@list1, @list2, ...)</c> before SQL Server sees it.</summary>
+    public static string ExpandLists(string sql) =>
+        System.Text.RegularExpressions.Regex.Replace(sql, @"\bIN\s+(@\w+)", "IN ($1)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
     private static IList<ParseError> Parse(string sql)
     {
-        // Dapper expands `IN @list` into `IN (@list1, @list2, ...)` before SQL Server sees it.
-        sql = System.Text.RegularExpressions.Regex.Replace(sql, @"\bIN\s+(@\w+)", "IN ($1)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        sql = ExpandLists(sql);
         var parser = new TSql160Parser(initialQuotedIdentifiers: true);
         using var reader = new StringReader(sql);
         parser.Parse(reader, out var errors);
