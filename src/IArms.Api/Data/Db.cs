@@ -31,6 +31,46 @@ public sealed class Db : IDisposable
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>How this provider spells what differs between engines.</summary>
+    public ISqlDialect Dialect => SqlDialects.For(Provider);
+
+    /// <summary>
+    /// A session for reads that may lag a little: on SQL Server the readable secondary when <c>IArmsReadOnly</c>
+    /// is set, else the primary. A read that must see the caller's own writes uses <see cref="PrimaryAsync"/>.
+    /// </summary>
+    public Task<SqlSession> ReadAsync(CancellationToken ct) => SessionAsync(readOnly: true, ct);
+
+    /// <summary>A session on the primary, each statement committing on its own.</summary>
+    public Task<SqlSession> PrimaryAsync(CancellationToken ct) => SessionAsync(readOnly: false, ct);
+
+    /// <summary>A session on the primary inside one transaction: <see cref="SqlSession.CommitAsync"/> or it rolls back.</summary>
+    public async Task<SqlSession> WriteAsync(CancellationToken ct)
+    {
+        var session = await SessionAsync(readOnly: false, ct);
+        try
+        {
+            await session.BeginAsync();
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<SqlSession> SessionAsync(bool readOnly, CancellationToken ct)
+    {
+        var connectionString = readOnly ? _readOnlyConnectionString : _connectionString;
+        if (Provider == DatabaseProvider.SqlServer)
+        {
+            return new SqlSession(Dialect, await OpenAsync(connectionString, ct), null, null, ct);
+        }
+        var pool = readOnly ? _readOnlySessions : _sessions;
+        var statements = pool.Take() ?? new SqliteStatements((SqliteConnection)await OpenAsync(connectionString, ct));
+        return new SqlSession(Dialect, statements.Connection, statements, pool, ct);
+    }
+
     public string ConnectionString => _connectionString;
 
     public string Sql(SqlText sql) => sql.For(Provider);

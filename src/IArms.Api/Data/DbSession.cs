@@ -230,6 +230,21 @@ internal static class SessionValues
 internal static class SessionParameters
 {
     private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get)[]> Accessors = new();
+    private static readonly ConcurrentDictionary<Type, bool> Bindable = new();
+
+    /// <summary>True when every property of <paramref name="args"/> is of a simple type this binder handles as Dapper would.</summary>
+    public static bool CanBind(object? args) => args is null || Bindable.GetOrAdd(args.GetType(), type =>
+    {
+        try
+        {
+            Accessors.GetOrAdd(type, Describe);
+            return true;
+        }
+        catch (NotSupportedException)
+        {
+            return false;
+        }
+    });
 
     public static void Bind(SqliteCommand command, object? args)
     {
