@@ -32,7 +32,7 @@ public sealed record AlertPage(IReadOnlyList<AlertResponse> Items, string? NextC
 /// <summary>Agencies' inboxes.</summary>
 public sealed class AlertStore(Db db, TimeProvider clock)
 {
-    private static readonly SqlText Insert = SqlText.Same("""
+    private static readonly Sql Insert = new("""
         INSERT INTO alert (agency_id, kind, firearm_id, from_agency_id, search_id, trace_request_id, purpose, message, created_at)
         VALUES (@AgencyId, @Kind, @FirearmId, @FromAgencyId, @SearchId, @TraceRequestId, @Purpose, @Message, @now)
         """);
@@ -65,7 +65,16 @@ public sealed class AlertStore(Db db, TimeProvider clock)
         var rows = Rows(alerts);
         return rows.Count == 0
             ? Task.CompletedTask
-            : connection.ExecuteAsync(new CommandDefinition(db.Sql(Insert), rows, transaction, cancellationToken: ct));
+            : connection.ExecuteAsync(new CommandDefinition(Insert.For(db.Dialect), rows, transaction, cancellationToken: ct));
+    }
+
+    /// <summary>Writes alerts in the session's transaction, so they exist exactly when the event that raised them does.</summary>
+    public async Task AddAsync(SqlSession session, IEnumerable<NewAlert> alerts)
+    {
+        foreach (var row in Rows(alerts))
+        {
+            await session.ExecuteAsync(Insert, row);
+        }
     }
 
     /// <summary>The same, through a session's prepared statement (the audit writer's batches).</summary>
@@ -73,7 +82,7 @@ public sealed class AlertStore(Db db, TimeProvider clock)
     {
         foreach (var row in Rows(alerts))
         {
-            await session.ExecuteAsync(Insert, row, transaction, ct);
+            await session.ExecuteAsync(SqlText.Same(Insert.For(db.Dialect)), row, transaction, ct);
         }
     }
 

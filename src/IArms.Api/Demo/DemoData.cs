@@ -10,7 +10,7 @@ namespace IArms.Api.Demo;
 /// A few agencies, keys and records so that a newcomer can try the API at once (<c>scripts/run.sh</c>).
 /// The keys are fixed and public: demo databases only.
 /// </summary>
-public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms, TraceRequestStore traces, ILogger<DemoData> logger)
+public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms, TraceRequestService traces, ILogger<DemoData> logger)
 {
     public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
     [
@@ -73,7 +73,7 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
     {
         var outcome = await traces.CreateAsync(
             new CreateTraceRequest(firearmId, addressee.AgencyCode, "urgent", "AKM seized in Hamburg; serial partly ground. Please trace.", null), requester, ct);
-        if (outcome is not TraceRequestStore.CreateOutcome.Created(var request))
+        if (outcome is not TraceRequestService.CreateOutcome.Created(var request))
         {
             return;
         }

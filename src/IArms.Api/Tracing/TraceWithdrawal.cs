@@ -10,12 +10,9 @@ namespace IArms.Api.Tracing;
 /// </summary>
 public sealed class TraceWithdrawal(Db db) : IFirearmChangeListener
 {
-    private static readonly SqlText CloseRequests = SqlText.Same(
-        "UPDATE trace_request SET status = 'closed', closed_at = @now WHERE firearm_id = @firearmId AND status IN ('open', 'answered')");
-
     public Task OnChangedAsync(FirearmChange change, CancellationToken ct) =>
         change.Kind != FirearmChangeKind.Withdrawn
             ? Task.CompletedTask
-            : change.Connection.ExecuteAsync(new CommandDefinition(db.Sql(CloseRequests),
+            : change.Connection.ExecuteAsync(new CommandDefinition(TracingQueries.CloseRequestsOfFirearm.For(db.Dialect),
                 new { firearmId = change.FirearmId, now = change.At }, change.Transaction, cancellationToken: ct));
 }
