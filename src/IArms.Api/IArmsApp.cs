@@ -11,7 +11,6 @@ using IArms.Api.Infrastructure;
 using IArms.Api.Reference;
 using IArms.Api.Search;
 using IArms.Api.Tracing;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
@@ -37,7 +36,6 @@ public static class IArmsApp
         services.AddSingleton<DatabaseReadiness>();
         // First: hosted services start in order, and the others need a migrated database.
         services.AddHostedService<DatabaseInitializer>();
-        services.AddSingleton<AgencyStore>();
         services.AddSingleton<FirearmStore>();
         services.AddSingleton<ReferenceCatalog>();
         services.AddSingleton<IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
@@ -64,17 +62,7 @@ public static class IArmsApp
         // Keys live in memory: nothing here encrypts data at rest, and nothing may be written under $HOME.
         services.AddDataProtection();
         services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Any, p => p.RequireAuthenticatedUser())
-            .AddPolicy(Roles.Search, p => p.RequireRole(Roles.Search))
-            .AddPolicy(Roles.Record, p => p.RequireRole(Roles.Record))
-            .AddPolicy(Roles.Trace, p => p.RequireRole(Roles.Trace))
-            .AddPolicy(Roles.Audit, p => p.RequireRole(Roles.Audit))
-            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.RecordOrTrace, p => p.RequireRole(Roles.Record, Roles.Trace))
-            .AddPolicy(Policies.AuditOrAdmin, p => p.RequireRole(Roles.Audit, Roles.Admin));
+        services.AddAgencies();
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>

@@ -1,4 +1,3 @@
-using Dapper;
 using IArms.Api.Agencies;
 using IArms.Api.Demo;
 using IArms.Api.Reference;
@@ -27,17 +26,11 @@ public sealed class IArmsOptions
 /// app (the OpenAPI generator) never touch a database.
 /// </summary>
 public sealed class DatabaseInitializer(
-    Migrator migrator, Db db, AgencyStore agencies, DemoData demo, ReferenceCatalog reference,
+    Migrator migrator, Db db, AgencyQueries agencies, DemoData demo, ReferenceCatalog reference,
     IOptions<DatabaseOptions> databaseOptions, IOptions<IArmsOptions> options, DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public const string CentralAgencyCode = "HQ";
-
-    private static readonly SqlText SelectAgency = SqlText.Same("SELECT id FROM agency WHERE code = @code");
-
-    private static readonly SqlText InsertCentralAgency = new(
-        "INSERT INTO agency (code, name, country_code, created_at) VALUES (@code, @name, @country, @now) RETURNING id",
-        "INSERT INTO agency (code, name, country_code, created_at) OUTPUT INSERTED.id VALUES (@code, @name, @country, @now)");
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -68,29 +61,21 @@ public sealed class DatabaseInitializer(
             throw new InvalidOperationException("IArms:BootstrapAdminKey must be at least 16 characters long.");
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await agencies.AnyAdminKeyAsync(connection, tx, ct))
+        await using var session = await db.WriteAsync(ct);
+        if (await AgencyQueries.AnyAdminKeyAsync(session))
         {
             return;
         }
-        if (await agencies.KeyExistsAsync(connection, tx, key, ct))
+        if (await AgencyQueries.KeyExistsAsync(session, key))
         {
             // The bootstrap key was revoked on purpose: bringing it back would undo that.
             logger.LogError("No admin key is active and IArms:BootstrapAdminKey names a revoked key; set a new bootstrap key to recover.");
             return;
         }
-        var agencyId = await connection.QuerySingleOrDefaultAsync<long?>(
-            new CommandDefinition(db.Sql(SelectAgency), new { code = CentralAgencyCode }, tx, cancellationToken: ct))
-            ?? await connection.QuerySingleAsync<long>(new CommandDefinition(db.Sql(InsertCentralAgency), new
-            {
-                code = CentralAgencyCode,
-                name = "IArms central administration",
-                country = options.Value.BootstrapCountryCode,
-                now = DateTimeOffset.UtcNow,
-            }, tx, cancellationToken: ct));
-        await agencies.CreateKeyAsync(connection, tx, agencyId, key, [Roles.Admin, Roles.Audit], "bootstrap admin key", ct);
-        await tx.CommitAsync(ct);
+        var agencyId = await AgencyQueries.FindIdAsync(session, CentralAgencyCode)
+            ?? (await AgencyQueries.InsertAsync(session, CentralAgencyCode, "IArms central administration", options.Value.BootstrapCountryCode, DateTimeOffset.UtcNow))!.Value;
+        await agencies.CreateKeyAsync(session, agencyId, key, [Roles.Admin, Roles.Audit], "bootstrap admin key");
+        await session.CommitAsync();
         logger.LogInformation("Created the central agency {Code} with the bootstrap admin key", CentralAgencyCode);
     }
 }

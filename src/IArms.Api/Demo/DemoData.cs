@@ -10,7 +10,7 @@ namespace IArms.Api.Demo;
 /// A few agencies, keys and records so that a newcomer can try the API at once (<c>scripts/run.sh</c>).
 /// The keys are fixed and public: demo databases only.
 /// </summary>
-public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms, TraceRequestService traces, ILogger<DemoData> logger)
+public sealed class DemoData(Db db, AgencyQueries agencies, FirearmStore firearms, TraceRequestService traces, ILogger<DemoData> logger)
 {
     public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
     [
@@ -40,8 +40,8 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
             var id = (await agencies.FindIdAsync(code, ct))!.Value;
             if (created is not null)
             {
-                await using var connection = await db.OpenAsync(ct);
-                var issued = await agencies.CreateKeyAsync(connection, null, id, key, roles, "demo key", ct);
+                await using var session = await db.PrimaryAsync(ct);
+                var issued = await agencies.CreateKeyAsync(session, id, key, roles, "demo key");
                 callers[code] = new Caller(id, code, country, issued.Id, roles.ToHashSet());
             }
         }
