@@ -47,8 +47,7 @@ public static class IArmsApp
         services.AddSingleton<TrigramStatistics>();
         services.AddHostedService(sp => sp.GetRequiredService<TrigramStatistics>());
         services.AddSingleton<SearchService>();
-        services.AddSingleton<AuditLog>();
-        services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        services.AddAudit();
         services.AddSingleton<DemoData>();
         services.AddTracing();
 

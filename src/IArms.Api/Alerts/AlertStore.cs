@@ -77,15 +77,6 @@ public sealed class AlertStore(Db db, TimeProvider clock)
         }
     }
 
-    /// <summary>The same, through a session's prepared statement (the audit writer's batches).</summary>
-    public async Task AddAsync(DbSession session, DbTransaction transaction, IEnumerable<NewAlert> alerts, CancellationToken ct)
-    {
-        foreach (var row in Rows(alerts))
-        {
-            await session.ExecuteAsync(SqlText.Same(Insert.For(db.Dialect)), row, transaction, ct);
-        }
-    }
-
     private List<InsertRow> Rows(IEnumerable<NewAlert> alerts)
     {
         var now = clock.GetUtcNow();
