@@ -41,7 +41,7 @@ public static class IArmsApp
         services.AddSingleton<IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
         services.AddSingleton<ReferenceStore>();
         services.AddHostedService<ReferenceRefresh>();
-        services.AddSingleton<AlertStore>();
+        services.AddAlerts();
         services.AddSingleton<IFirearmChangeListener, SerialIndex>();
         services.AddSingleton<SerialSearch>();
         services.AddSingleton<TrigramStatistics>();

@@ -16,7 +16,7 @@ public sealed record AuditRecord(
 /// does not cap throughput, yet no answer is sent before its audit entry is durable. If the write fails,
 /// the callers' tasks fail, and so do their searches.
 /// </summary>
-public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger) : BackgroundService
+public sealed class AuditLog(Db db, AlertQueries alerts, ILogger<AuditLog> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 

@@ -9,7 +9,7 @@ namespace IArms.Api.Tracing;
 /// Tracing's writes that commit together: an event and its chain check; a request (or its answer, with the
 /// answer's events) and the alert it raises; the overdue mark and its alert. Each runs in one transaction.
 /// </summary>
-public sealed class TraceRequestService(Db db, TracingQueries queries, AlertStore alerts, TimeProvider clock)
+public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQueries alerts, TimeProvider clock)
 {
     public const int SweepBatch = 500;
 
