@@ -42,11 +42,7 @@ public static class IArmsApp
         services.AddSingleton<ReferenceStore>();
         services.AddHostedService<ReferenceRefresh>();
         services.AddAlerts();
-        services.AddSingleton<IFirearmChangeListener, SerialIndex>();
-        services.AddSingleton<SerialSearch>();
-        services.AddSingleton<TrigramStatistics>();
-        services.AddHostedService(sp => sp.GetRequiredService<TrigramStatistics>());
-        services.AddSingleton<SearchService>();
+        services.AddSearch();
         services.AddAudit();
         services.AddSingleton<DemoData>();
         services.AddTracing();

@@ -31,6 +31,17 @@ public static class FirearmSql
         $"SELECT {Columns}, f.version AS Version FROM firearm f JOIN agency a ON a.id = f.owner_agency_id",
         $"SELECT {Columns}, CAST(f.row_version AS BIGINT) AS Version FROM firearm f JOIN agency a ON a.id = f.owner_agency_id");
 
+    private static string SelectFrom(ISqlDialect d) =>
+        $"SELECT {Columns}, {d.RowVersion("f")} AS Version FROM firearm f JOIN agency a ON a.id = f.owner_agency_id";
+
+    /// <summary>The visible live records among <c>@ids</c> (a <see cref="SqlList"/>), for the search.</summary>
+    public static readonly Sql SelectVisibleByIds = new(d =>
+        $"{SelectFrom(d)} WHERE f.id IN {d.IdList("@ids")} AND f.withdrawn_at IS NULL AND {VisibleTo}");
+
+    /// <summary>The countries of the restricted records among <c>@ids</c> (a <see cref="SqlList"/>).</summary>
+    public static readonly Sql SelectCountriesOf = new(d =>
+        $"SELECT firearm_id, country_code FROM firearm_visibility WHERE firearm_id IN {d.IdList("@ids")} ORDER BY country_code");
+
     public static readonly SqlText SelectVisibleById = new(
         Select.Sqlite + " WHERE f.id = @id AND f.withdrawn_at IS NULL AND " + VisibleTo,
         Select.SqlServer + " WHERE f.id = @id AND f.withdrawn_at IS NULL AND " + VisibleTo);

@@ -242,6 +242,20 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
         return rows.Select(r => ToResponse(r, countries[r.Id].ToList())).ToList();
     }
 
+    /// <summary>The visible live records among <paramref name="ids"/>, in no particular order.</summary>
+    public static Task<List<FirearmRow>> LoadVisibleAsync(SqlSession session, IEnumerable<long> ids, Caller caller) =>
+        session.QueryAsync<FirearmRow>(FirearmSql.SelectVisibleByIds,
+            new { ids = SqlList.Of(ids), callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode });
+
+    /// <summary>Builds full responses for rows, fetching the country lists of restricted records in one query.</summary>
+    public static async Task<IReadOnlyList<FirearmResponse>> ToResponsesAsync(SqlSession session, IReadOnlyList<FirearmRow> rows)
+    {
+        var restricted = rows.Where(r => r.VisibilityScope != "all").Select(r => r.Id).ToArray();
+        var countries = (restricted.Length == 0 ? [] : await session.QueryAsync<VisibilityRow>(FirearmSql.SelectCountriesOf, new { ids = SqlList.Of(restricted) }))
+            .ToLookup(v => v.FirearmId, v => v.CountryCode);
+        return rows.Select(r => ToResponse(r, countries[r.Id].ToList())).ToList();
+    }
+
     private static FirearmResponse ToResponse(FirearmRow r, IReadOnlyList<string> countries) => new(
         r.Id, r.OwnerAgency, r.ExternalId, r.SerialNumber, r.NormalizedSerial,
         JsonSerializer.Deserialize<List<OtherSerial>>(r.OtherSerials, Json) ?? [],

@@ -15,6 +15,17 @@ public static class SearchApi
         return group;
     }
 
+    /// <summary>Registers the search feature: the serial index, the in-memory trigram counts and the search itself.</summary>
+    public static IServiceCollection AddSearch(this IServiceCollection services)
+    {
+        services.AddSingleton<Firearms.IFirearmChangeListener, SerialIndex>();
+        services.AddSingleton<SerialSearch>();
+        services.AddSingleton<TrigramStatistics>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrigramStatistics>());
+        services.AddSingleton<SearchService>();
+        return services;
+    }
+
     private static async Task<Ok<SearchResponse>> Search(SearchRequest request, Caller caller, SearchService search, CancellationToken ct) =>
         TypedResults.Ok(await search.SearchAsync(request, caller, ct));
 }

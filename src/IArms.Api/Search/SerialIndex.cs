@@ -15,36 +15,17 @@ public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmC
     /// <summary>The location recorded for a record's main serial number.</summary>
     public const string MainLocation = "main";
 
-    private static readonly SqlText SelectSerials = SqlText.Same(
-        "SELECT id AS Id, canonical AS Canonical FROM firearm_serial WHERE firearm_id = @firearmId");
-
-    private static readonly SqlText DeleteKey = SqlText.Same("DELETE FROM serial_key WHERE key_value = @Key AND serial_id = @SerialId");
-
-    private static readonly SqlText DeleteSerials = SqlText.Same("DELETE FROM firearm_serial WHERE firearm_id = @firearmId");
-
-    private static readonly SqlText InsertSerial = new(
-        """
-        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed)
-        VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed) RETURNING id
-        """,
-        """
-        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed)
-        OUTPUT INSERTED.id VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed)
-        """);
-
-    private static readonly SqlText InsertKey = SqlText.Same("INSERT INTO serial_key (key_value, serial_id) VALUES (@Key, @SerialId)");
-
     public async Task OnChangedAsync(FirearmChange change, CancellationToken ct)
     {
         var (connection, tx) = (change.Connection, change.Transaction);
         if (change.Kind != FirearmChangeKind.Created)
         {
             var old = await connection.QueryAsync<SerialRow>(new CommandDefinition(
-                db.Sql(SelectSerials), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
+                SearchQueries.SelectSerials.For(db.Dialect), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
             var oldKeys = old.SelectMany(s => SerialKeys.ForSerial(s.Canonical).Select(k => new { Key = k, SerialId = s.Id })).ToList();
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteKey), oldKeys, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(SearchQueries.DeleteKey.For(db.Dialect), oldKeys, tx, cancellationToken: ct));
             statistics.Apply(oldKeys.Select(k => k.Key), -1);
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteSerials), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(SearchQueries.DeleteSerials.For(db.Dialect), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
         }
         if (change.Record is not { } record)
         {
@@ -59,14 +40,14 @@ public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmC
             .DistinctBy(s => (s.Location, s.Normalized)))
         {
             var canonical = SerialNormalizer.Canonicalize(normalized);
-            var serialId = await connection.QuerySingleAsync<long>(new CommandDefinition(db.Sql(InsertSerial), new
+            var serialId = await connection.QuerySingleAsync<long>(new CommandDefinition(SearchQueries.InsertSerial.For(db.Dialect), new
             {
                 FirearmId = change.FirearmId, Location = location, Serial = serial, Normalized = normalized, Canonical = canonical,
                 Reversed = SerialNormalizer.Reversed(canonical),
             }, tx, cancellationToken: ct));
             var keys = SerialKeys.ForSerial(canonical);
             await connection.ExecuteAsync(new CommandDefinition(
-                db.Sql(InsertKey), keys.Select(k => new { Key = k, SerialId = serialId }), tx, cancellationToken: ct));
+                SearchQueries.InsertKey.For(db.Dialect), keys.Select(k => new { Key = k, SerialId = serialId }), tx, cancellationToken: ct));
             statistics.Apply(keys, +1);
         }
     }
