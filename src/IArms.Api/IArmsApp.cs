@@ -36,7 +36,7 @@ public static class IArmsApp
         services.AddSingleton<DatabaseReadiness>();
         // First: hosted services start in order, and the others need a migrated database.
         services.AddHostedService<DatabaseInitializer>();
-        services.AddSingleton<FirearmStore>();
+        services.AddFirearms();
         services.AddSingleton<ReferenceCatalog>();
         services.AddSingleton<IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
         services.AddSingleton<ReferenceStore>();

@@ -10,7 +10,7 @@ namespace IArms.Api.Demo;
 /// A few agencies, keys and records so that a newcomer can try the API at once (<c>scripts/run.sh</c>).
 /// The keys are fixed and public: demo databases only.
 /// </summary>
-public sealed class DemoData(Db db, AgencyQueries agencies, FirearmStore firearms, TraceRequestService traces, ILogger<DemoData> logger)
+public sealed class DemoData(Db db, AgencyQueries agencies, FirearmService firearms, TraceRequestService traces, ILogger<DemoData> logger)
 {
     public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
     [
@@ -53,7 +53,7 @@ public sealed class DemoData(Db db, AgencyQueries agencies, FirearmStore firearm
         var recorded = new Dictionary<string, long>();
         foreach (var (owner, record) in Records())
         {
-            if (await firearms.CreateAsync(record, callers[owner], ct) is FirearmStore.CreateOutcome.Created(var saved))
+            if (await firearms.CreateAsync(record, callers[owner], ct) is FirearmService.CreateOutcome.Created(var saved))
             {
                 recorded[record.ExternalId!] = saved.Record.Id;
             }

@@ -18,7 +18,6 @@ public static class SearchApi
     /// <summary>Registers the search feature: the serial index, the in-memory trigram counts and the search itself.</summary>
     public static IServiceCollection AddSearch(this IServiceCollection services)
     {
-        services.AddSingleton<Firearms.IFirearmChangeListener, SerialIndex>();
         services.AddSingleton<SerialSearch>();
         services.AddSingleton<TrigramStatistics>();
         services.AddHostedService(sp => sp.GetRequiredService<TrigramStatistics>());

@@ -44,7 +44,7 @@ public sealed class SearchService(
 
         var entry = new AuditRecord(
             clock.GetUtcNow(), caller.AgencyId, caller.KeyId, AuditActions.Search, searchId, request.Purpose,
-            request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmStore.Json), results.Count);
+            request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmQueries.Json), results.Count);
         await audit.WriteAsync(entry, hits, ct);
 
         return new SearchResponse(searchId, query!.Normalized, results, truncated);
@@ -66,7 +66,7 @@ public sealed class SearchService(
         var rows = await LoadVisibleAsync(session, matches, attributesGiven, caller);
         var ranked = Rank(request, matches, rows);
         var kept = ranked.Take(MaxResults).ToList();
-        var responses = await FirearmStore.ToResponsesAsync(session, kept.Select(k => k.Item.Row).ToList());
+        var responses = await FirearmQueries.ToResponsesAsync(session, kept.Select(k => k.Item.Row).ToList());
         return new Found(kept, responses, matches.Truncated || ranked.Count > MaxResults || rows.Count > MaxResults);
     }
 
@@ -106,7 +106,7 @@ public sealed class SearchService(
         var chunk = attributesGiven ? 1000 : MaxResults + 1;
         for (var i = 0; i < ids.Count && (attributesGiven || rows.Count <= MaxResults); i += chunk)
         {
-            rows.AddRange(await FirearmStore.LoadVisibleAsync(session, ids.Skip(i).Take(chunk), caller));
+            rows.AddRange(await FirearmQueries.LoadVisibleAsync(session, ids.Skip(i).Take(chunk), caller));
         }
         return rows;
     }

@@ -19,8 +19,14 @@ public sealed class TrigramStatistics(Db db, ILogger<TrigramStatistics> logger) 
 
     public int Count(long trigramKey) => Volatile.Read(ref _counts[trigramKey]);
 
-    /// <summary>Applies a write's key changes (+1 for stored keys, −1 for removed ones).</summary>
-    public void Apply(IEnumerable<long> keys, int delta)
+    /// <summary>Applies a committed write's key changes: −1 for each removed key, +1 for each stored one.</summary>
+    public void Apply(SerialIndex.KeyChanges changes)
+    {
+        Apply(changes.Removed, -1);
+        Apply(changes.Added, +1);
+    }
+
+    private void Apply(IEnumerable<long> keys, int delta)
     {
         foreach (var key in keys)
         {

@@ -49,7 +49,6 @@ public static class TracingApi
         services.AddSingleton<TracingQueries>();
         services.AddSingleton<TraceRequestService>();
         services.AddSingleton<TraceOverdueSweep>();
-        services.AddSingleton<Firearms.IFirearmChangeListener, TraceWithdrawal>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceOverdueSweep>());
         return services;
     }

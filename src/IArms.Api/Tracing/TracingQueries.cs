@@ -43,7 +43,7 @@ public sealed class CustodyEventRow
 
 /// <summary>
 /// All of tracing's SQL: custody events, trace requests and the tracing access rule. A firearm is traceable by
-/// an agency that may see the record (<see cref="FirearmSql.VisibleTo"/>) and by the addressee of an open or
+/// an agency that may see the record (<see cref="FirearmQueries.VisibleTo"/>) and by the addressee of an open or
 /// answered trace request on it: by asking, the requester shares the record with the agency it asks. The reads
 /// open their own session; the writes run in the caller's transaction (<see cref="TraceRequestService"/>).
 /// </summary>
@@ -54,7 +54,7 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
     /// request no longer shares the record: the requester closed the conversation.
     /// </summary>
     public const string TraceableBy = $"""
-        ({FirearmSql.VisibleTo}
+        ({FirearmQueries.VisibleTo}
          OR EXISTS (SELECT 1 FROM trace_request tr WHERE tr.firearm_id = f.id AND tr.to_agency_id = @callerAgencyId
                     AND tr.status IN ('open', 'answered')))
         """;
@@ -67,7 +67,7 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
 
     private static readonly Sql SelectTraceable = new(SelectFirearm + TraceableBy);
 
-    private static readonly Sql SelectVisible = new(SelectFirearm + FirearmSql.VisibleTo);
+    private static readonly Sql SelectVisible = new(SelectFirearm + FirearmQueries.VisibleTo);
 
     private const string EventColumns = """
         ce.id, ce.firearm_id, ce.type, ce.event_date, ce.from_party_name, ce.from_party_kind, ce.from_party_country,
