@@ -37,10 +37,7 @@ public static class IArmsApp
         // First: hosted services start in order, and the others need a migrated database.
         services.AddHostedService<DatabaseInitializer>();
         services.AddFirearms();
-        services.AddSingleton<ReferenceCatalog>();
-        services.AddSingleton<IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
-        services.AddSingleton<ReferenceStore>();
-        services.AddHostedService<ReferenceRefresh>();
+        services.AddReference();
         services.AddAlerts();
         services.AddSearch();
         services.AddAudit();

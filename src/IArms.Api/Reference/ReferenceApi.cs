@@ -32,6 +32,16 @@ public static class ReferenceApi
         return group;
     }
 
+    /// <summary>Registers the reference feature: the in-memory table (which canonicalises records), its changes and its refresh.</summary>
+    public static IServiceCollection AddReference(this IServiceCollection services)
+    {
+        services.AddSingleton<ReferenceCatalog>();
+        services.AddSingleton<Firearms.IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
+        services.AddSingleton<ReferenceService>();
+        services.AddHostedService<ReferenceRefresh>();
+        return services;
+    }
+
     private static Results<Ok<IReadOnlyList<ReferenceEntryResponse>>, ProblemHttpResult> ListMakes(ReferenceCatalog catalog, string? q = null, int? limit = null) =>
         List(catalog.Makes, q, limit);
 
@@ -59,17 +69,17 @@ public static class ReferenceApi
     private static Ok<IReadOnlyList<FirearmTypeResponse>> ListTypes() =>
         TypedResults.Ok<IReadOnlyList<FirearmTypeResponse>>(FirearmTypes.All.Select(t => new FirearmTypeResponse(t.Code, t.DisplayName, t.Description)).ToList());
 
-    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateMake(CreateMakeRequest request, ReferenceStore store, CancellationToken ct) =>
-        Create(() => store.AddEntryAsync(ReferenceKind.Make, request.CanonicalName!, request.CountryCode, request.Aliases ?? [], ct), "makes");
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateMake(CreateMakeRequest request, ReferenceService service, CancellationToken ct) =>
+        Create(() => service.AddEntryAsync(ReferenceKind.Make, request.CanonicalName!, request.CountryCode, request.Aliases ?? [], ct), "makes");
 
-    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateCalibre(CreateCalibreRequest request, ReferenceStore store, CancellationToken ct) =>
-        Create(() => store.AddEntryAsync(ReferenceKind.Calibre, request.CanonicalName!, null, request.Aliases ?? [], ct), "calibres");
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateCalibre(CreateCalibreRequest request, ReferenceService service, CancellationToken ct) =>
+        Create(() => service.AddEntryAsync(ReferenceKind.Calibre, request.CanonicalName!, null, request.Aliases ?? [], ct), "calibres");
 
-    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddMakeAlias(long id, CreateAliasRequest request, ReferenceStore store, CancellationToken ct) =>
-        Create(() => store.AddAliasAsync(ReferenceKind.Make, id, request.Alias!, ct), "makes", id);
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddMakeAlias(long id, CreateAliasRequest request, ReferenceService service, CancellationToken ct) =>
+        Create(() => service.AddAliasAsync(ReferenceKind.Make, id, request.Alias!, ct), "makes", id);
 
-    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddCalibreAlias(long id, CreateAliasRequest request, ReferenceStore store, CancellationToken ct) =>
-        Create(() => store.AddAliasAsync(ReferenceKind.Calibre, id, request.Alias!, ct), "calibres", id);
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddCalibreAlias(long id, CreateAliasRequest request, ReferenceService service, CancellationToken ct) =>
+        Create(() => service.AddAliasAsync(ReferenceKind.Calibre, id, request.Alias!, ct), "calibres", id);
 
     private static async Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> Create(
         Func<Task<ReferenceChangeResponse?>> change, string collection, long? id = null)
@@ -83,7 +93,7 @@ public static class ReferenceApi
             }
             return TypedResults.Created($"/api/v1/reference/{collection}?q={Uri.EscapeDataString(result.Entry.CanonicalName)}", result);
         }
-        catch (ReferenceStore.ReferenceConflictException e)
+        catch (ReferenceService.ReferenceConflictException e)
         {
             return Problems.Conflict(e.Message);
         }
