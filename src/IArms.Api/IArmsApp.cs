@@ -4,9 +4,9 @@ using IArms.Api.Agencies;
 using IArms.Api.Alerts;
 using IArms.Api.Audit;
 using IArms.Api.Data;
-using IArms.Api.Demo;
 using IArms.Api.Firearms;
 using IArms.Api.Health;
+using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
 using IArms.Api.Reference;
 using IArms.Api.Search;
@@ -28,20 +28,14 @@ public static class IArmsApp
         DapperTypeHandlers.Register();
         ValidationExtensions.UseCamelCasePropertyNames();
 
-        DatabaseOptions.Register(services);
-        services.AddOptions<IArmsOptions>().BindConfiguration(IArmsOptions.Section).ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Db>();
-        services.AddSingleton<Migrator>();
-        services.AddSingleton<DatabaseReadiness>();
-        // First: hosted services start in order, and the others need a migrated database.
-        services.AddHostedService<DatabaseInitializer>();
+        // First: hosted services start in order, and the features' need a migrated database.
+        services.AddHosting();
         services.AddFirearms();
         services.AddReference();
         services.AddAlerts();
         services.AddSearch();
         services.AddAudit();
-        services.AddSingleton<DemoData>();
         services.AddTracing();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);

@@ -59,6 +59,15 @@ public sealed class Db : IDisposable
         }
     }
 
+    private static readonly Sql Ping = new("SELECT 1");
+
+    /// <summary>Runs a trivial statement on the primary: throws when the database does not answer.</summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await using var session = await PrimaryAsync(ct);
+        await session.QuerySingleAsync<int>(Ping);
+    }
+
     private async Task<SqlSession> SessionAsync(bool readOnly, CancellationToken ct)
     {
         var connectionString = readOnly ? _readOnlyConnectionString : _connectionString;

@@ -143,6 +143,8 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         $"id = @Id AND {d.RowVersionIs("", "@ExpectedVersion")} AND withdrawn_at IS NULL",
         "@Id"));
 
+    private static readonly Sql CountRecords = new(d => $"SELECT COUNT(*) FROM (SELECT {d.Top("1")} 1 AS one FROM firearm {d.Limit("1")}) t");
+
     private static readonly Sql Withdraw = new("UPDATE firearm SET withdrawn_at = @now, updated_at = @now WHERE id = @id AND withdrawn_at IS NULL");
 
     private static readonly Sql DeleteVisibility = new("DELETE FROM firearm_visibility WHERE firearm_id = @id");
@@ -195,6 +197,13 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         }
         var items = await ToResponsesAsync(session, rows);
         return new FirearmPage(items, hasMore ? Cursor.Encode(rows[^1].Id) : null);
+    }
+
+    /// <summary>True once any record exists, withdrawn or not (demo data goes only into an empty database).</summary>
+    public async Task<bool> AnyAsync(CancellationToken ct)
+    {
+        await using var session = await db.PrimaryAsync(ct);
+        return await session.QuerySingleAsync<long>(CountRecords) > 0;
     }
 
     // ---- statements run inside another session ----

@@ -1,6 +1,7 @@
 using System.Net;
 using Dapper;
 using IArms.Api.Data;
+using IArms.Api.Hosting;
 using IArms.Api.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

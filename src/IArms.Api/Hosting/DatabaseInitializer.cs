@@ -1,24 +1,9 @@
 using IArms.Api.Agencies;
-using IArms.Api.Demo;
+using IArms.Api.Data;
 using IArms.Api.Reference;
 using Microsoft.Extensions.Options;
 
-namespace IArms.Api.Data;
-
-/// <summary>Start-up options bound from the <c>IArms</c> section.</summary>
-public sealed class IArmsOptions
-{
-    public const string Section = "IArms";
-
-    /// <summary>When set and no admin key exists, creates agency <c>HQ</c> with an admin key equal to this value.</summary>
-    public string? BootstrapAdminKey { get; set; }
-
-    /// <summary>Country of the central agency created at bootstrap.</summary>
-    public string BootstrapCountryCode { get; set; } = "FR";
-
-    /// <summary>Seed demo agencies, keys and records into a database that has no firearm records yet.</summary>
-    public bool SeedDemoData { get; set; }
-}
+namespace IArms.Api.Hosting;
 
 /// <summary>
 /// Brings the database up to date before the server takes requests: migrations, then the bootstrap
@@ -78,14 +63,4 @@ public sealed class DatabaseInitializer(
         await session.CommitAsync();
         logger.LogInformation("Created the central agency {Code} with the bootstrap admin key", CentralAgencyCode);
     }
-}
-
-/// <summary>Set once the database is migrated; <c>/health/ready</c> reads it.</summary>
-public sealed class DatabaseReadiness
-{
-    private volatile bool _ready;
-
-    public bool IsReady => _ready;
-
-    public void MarkReady() => _ready = true;
 }

@@ -1,16 +1,15 @@
-using Dapper;
 using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
 using IArms.Api.Tracing;
 
-namespace IArms.Api.Demo;
+namespace IArms.Api.Hosting;
 
 /// <summary>
 /// A few agencies, keys and records so that a newcomer can try the API at once (<c>scripts/run.sh</c>).
 /// The keys are fixed and public: demo databases only.
 /// </summary>
-public sealed class DemoData(Db db, AgencyQueries agencies, FirearmService firearms, TraceRequestService traces, ILogger<DemoData> logger)
+public sealed class DemoData(Db db, AgencyQueries agencies, FirearmQueries records, FirearmService firearms, TraceRequestService traces, ILogger<DemoData> logger)
 {
     public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
     [
@@ -21,16 +20,11 @@ public sealed class DemoData(Db db, AgencyQueries agencies, FirearmService firea
         ("UA-NCB", "INTERPOL NCB Kyiv", "UA", "demo-ua-ncb-key-0000000000000005", [Roles.Search, Roles.Record, Roles.Trace]),
     ];
 
-    private static readonly SqlText CountFirearms = SqlText.Same("SELECT COUNT(*) FROM firearm");
-
     public async Task SeedAsync(CancellationToken ct)
     {
-        await using (var connection = await db.OpenAsync(ct))
+        if (await records.AnyAsync(ct))
         {
-            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountFirearms), cancellationToken: ct)) > 0)
-            {
-                return;
-            }
+            return;
         }
 
         var callers = new Dictionary<string, Caller>();
