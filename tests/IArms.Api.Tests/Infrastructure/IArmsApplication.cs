@@ -18,11 +18,16 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "iarms-tests", Guid.NewGuid().ToString("N"));
     private readonly DatabaseProvider _provider;
     private readonly string? _connectionString;
+    private readonly string? _readOnlyConnectionString;
 
-    public IArmsApplication(DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null)
+    /// <param name="readOnlyConnectionString">
+    /// <c>ConnectionStrings:IArmsReadOnly</c>, the readable secondary; none by default, so that reads go to the primary.
+    /// </param>
+    public IArmsApplication(DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null, string? readOnlyConnectionString = null)
     {
         _provider = provider;
         _connectionString = connectionString;
+        _readOnlyConnectionString = readOnlyConnectionString;
         Directory.CreateDirectory(_folder);
     }
 
@@ -36,6 +41,10 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _provider.ToString());
         builder.UseSetting("ConnectionStrings:IArms", _connectionString ?? $"Data Source={DatabasePath}");
         builder.UseSetting("IArms:BootstrapAdminKey", AdminKey);
+        if (_readOnlyConnectionString is not null)
+        {
+            builder.UseSetting("ConnectionStrings:IArmsReadOnly", _readOnlyConnectionString);
+        }
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
