@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace IArms.Api.Data;
 
 /// <summary>
-/// Opens connections for the configured provider and picks each statement's dialect. Features
-/// take this one object rather than knowing which engine is behind it.
+/// The database, for features: opens a <see cref="SqlSession"/> on the primary (<see cref="PrimaryAsync"/>, or
+/// <see cref="WriteAsync"/> for a transaction) or on the readable secondary (<see cref="ReadAsync"/>), with the
+/// configured provider's <see cref="ISqlDialect"/>. Features never see which engine is behind it.
 /// </summary>
 public sealed class Db : IDisposable
 {
@@ -81,34 +82,6 @@ public sealed class Db : IDisposable
     }
 
     public string ConnectionString => _connectionString;
-
-    public string Sql(SqlText sql) => sql.For(Provider);
-
-    /// <summary>A connection for reads and writes.</summary>
-    public Task<DbConnection> OpenAsync(CancellationToken ct = default) => OpenAsync(_connectionString, ct);
-
-    /// <summary>
-    /// A connection for searches and analysis. On SQL Server this may be a readable secondary
-    /// (<c>IArmsReadOnly</c>, <c>ApplicationIntent=ReadOnly</c>); elsewhere it is the primary.
-    /// </summary>
-    public Task<DbConnection> OpenReadOnlyAsync(CancellationToken ct = default) => OpenAsync(_readOnlyConnectionString, ct);
-
-    /// <summary>
-    /// A connection that keeps its prepared statements (see <see cref="DbSession"/>), for the statements that
-    /// run on every request. With <paramref name="readOnly"/> it uses the <c>IArmsReadOnly</c> connection
-    /// string when one is set (as <see cref="OpenReadOnlyAsync"/>).
-    /// </summary>
-    public async Task<DbSession> OpenSessionAsync(bool readOnly, CancellationToken ct = default)
-    {
-        var connectionString = readOnly ? _readOnlyConnectionString : _connectionString;
-        if (Provider == DatabaseProvider.SqlServer)
-        {
-            return new DapperSession(await OpenAsync(connectionString, ct), Provider);
-        }
-        var pool = readOnly ? _readOnlySessions : _sessions;
-        var statements = pool.Take() ?? new SqliteStatements((SqliteConnection)await OpenAsync(connectionString, ct));
-        return new SqliteSession(statements, pool);
-    }
 
     public void Dispose()
     {

@@ -37,6 +37,9 @@ public sealed class SqlSession : IAsyncDisposable
 
     public ISqlDialect Dialect => _dialect;
 
+    /// <summary>The connection underneath, for tests of the pooling; features never touch it.</summary>
+    internal DbConnection Connection => _disposed ? throw new ObjectDisposedException(nameof(SqlSession)) : _connection;
+
     /// <summary>The token every statement of this session runs with.</summary>
     public CancellationToken Cancellation { get; }
 

@@ -31,11 +31,7 @@ public class SqlServerDialectTests
                 ? [($"{f.DeclaringType!.Name}.{f.Name}", ((Sql)f.GetValue(null)!).For(SqlServerDialect.Instance))]
                 : f.FieldType == typeof(Sql[])
                     ? ((Sql[])f.GetValue(null)!).Select((sql, i) => ($"{f.DeclaringType!.Name}.{f.Name}[{i}]", sql.For(SqlServerDialect.Instance)))
-                    : f.FieldType == typeof(SqlText)
-                        ? [($"{f.DeclaringType!.Name}.{f.Name}", ((SqlText)f.GetValue(null)!).SqlServer)]
-                        : f.FieldType == typeof(SqlText[])
-                            ? ((SqlText[])f.GetValue(null)!).Select((sql, i) => ($"{f.DeclaringType!.Name}.{f.Name}[{i}]", sql.SqlServer))
-                            : []);
+                    : []);
 
     private static IEnumerable<TestCaseData> StatementCases() =>
         Statements().Select(s => new TestCaseData(s.Name, s.Sql).SetName($"{s.Name} parses as T-SQL"));

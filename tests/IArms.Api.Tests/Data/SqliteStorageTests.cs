@@ -18,13 +18,13 @@ public class SqliteStorageTests
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
 
         Assert.That(File.Exists(app.DatabasePath), Is.True);
-        var db = app.Services.GetRequiredService<Db>();
-        await using var connection = await db.OpenAsync();
-        Assert.That(await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
-        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys"), Is.EqualTo(1));
-        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"), Is.EqualTo(2), "FULL");
-        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout"), Is.GreaterThan(0));
-        var applied = (await connection.QueryAsync<string>("SELECT ScriptName FROM SchemaVersions")).ToList();
+        // A session of the service's own: the settings checked are those it sets on its connections.
+        await using var session = await app.Services.GetRequiredService<Db>().PrimaryAsync(CancellationToken.None);
+        Assert.That(await session.QuerySingleAsync<string>(new Sql("PRAGMA journal_mode")), Is.EqualTo("wal"));
+        Assert.That(await session.QuerySingleAsync<long>(new Sql("PRAGMA foreign_keys")), Is.EqualTo(1));
+        Assert.That(await session.QuerySingleAsync<long>(new Sql("PRAGMA synchronous")), Is.EqualTo(2), "FULL");
+        Assert.That(await session.QuerySingleAsync<long>(new Sql("PRAGMA busy_timeout")), Is.GreaterThan(0));
+        var applied = await session.QueryAsync<string>(new Sql("SELECT ScriptName FROM SchemaVersions"));
         Assert.That(applied, Has.Some.Contains("0001_foundation"));
     }
 
@@ -59,9 +59,9 @@ public class SqliteStorageTests
         using var app = new IArmsApplication();
         using var client = app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
-        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
-        await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(
-            "INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at) VALUES (999, x'00', 'x', 'search', 'x', '2026-01-01')"));
+        await using var session = await app.Services.GetRequiredService<Db>().PrimaryAsync(CancellationToken.None);
+        await Assert.ThrowsAsync<SqliteException>(() => session.ExecuteAsync(new Sql(
+            "INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at) VALUES (999, x'00', 'x', 'search', 'x', '2026-01-01')")));
     }
 
     [Test]
