@@ -1,4 +1,5 @@
 using System.Net;
+using IArms.Api.Data;
 using IArms.Api.Tests.Infrastructure;
 using static IArms.Api.Tests.Infrastructure.Records;
 using static IArms.Api.Tests.Tracing.Chains;
@@ -22,12 +23,12 @@ public class ReadOnlyRoutingTests
         _replicaFolder = Path.Combine(Path.GetTempPath(), "iarms-tests", "replica-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_replicaFolder);
         var replica = Path.Combine(_replicaFolder, "replica.db");
-        using (var seed = new IArmsApplication(connectionString: $"Data Source={replica}"))
+        using (var seed = new IArmsApplication(DatabaseProvider.Sqlite, connectionString: $"Data Source={replica}"))
         {
             using var admin = seed.Admin();
             await (await admin.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
         }
-        _app = new IArmsApplication(readOnlyConnectionString: $"Data Source={replica}");
+        _app = new IArmsApplication(DatabaseProvider.Sqlite, readOnlyConnectionString: $"Data Source={replica}");
     }
 
     [OneTimeTearDown]

@@ -32,7 +32,7 @@ public class SqlSessionTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _app = new IArmsApplication();
+        _app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = _app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
         await using var session = await Db.PrimaryAsync(CancellationToken.None);

@@ -13,7 +13,7 @@ public class SqliteStorageTests
     [Test]
     public async Task TheDatabaseFileIsMigratedInWalModeWithForeignKeysAndDurableCommits()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
 
@@ -31,7 +31,7 @@ public class SqliteStorageTests
     [Test]
     public async Task MigratingAgainIsANoOp()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
         var migrator = app.Services.GetRequiredService<Migrator>();
@@ -42,7 +42,7 @@ public class SqliteStorageTests
     [Test]
     public async Task TheBootstrapAdminKeyIsCreatedOnlyOnce()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = app.Admin();
         await (await client.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
         var initializer = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DatabaseInitializer>().Single();
@@ -56,7 +56,7 @@ public class SqliteStorageTests
     [Test]
     public async Task ForeignKeysAreEnforced()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
         await using var session = await app.Services.GetRequiredService<Db>().PrimaryAsync(CancellationToken.None);
@@ -67,7 +67,7 @@ public class SqliteStorageTests
     [Test]
     public async Task ARevokedBootstrapKeyIsNotRevivedAndDoesNotStopTheService()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var admin = app.Admin();
         var keys = await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(System.Net.HttpStatusCode.OK);
         await (await admin.DeleteAsync($"/api/v1/agencies/HQ/api-keys/{(long)keys[0]!["id"]!}")).ExpectAsync(System.Net.HttpStatusCode.NoContent);
