@@ -31,6 +31,9 @@ public interface ISqlDialect
     /// </summary>
     string UpdateReturningVersion(string table, string set, string where, string idParameter);
 
+    /// <summary>An <c>INSERT</c> into <paramref name="table"/> that gives the identity column its value (seed data with stable ids).</summary>
+    string WithExplicitIds(string table, string insert);
+
     /// <summary>The row version of <paramref name="alias"/> as a number.</summary>
     string RowVersion(string alias);
 
@@ -83,6 +86,8 @@ public sealed class SqliteDialect : ISqlDialect
     public string UpdateReturningVersion(string table, string set, string where, string idParameter) =>
         $"UPDATE {table} {set} WHERE {where}; SELECT version AS Version FROM {table} WHERE id = {idParameter} AND changes() = 1";
 
+    public string WithExplicitIds(string table, string insert) => insert;
+
     public string RowVersion(string alias) => $"{alias}.version";
 
     public string RowVersionIs(string alias, string parameter) => $"{Prefix(alias)}version = {parameter}";
@@ -131,6 +136,8 @@ public sealed class SqlServerDialect : ISqlDialect
         UPDATE {table} {set} OUTPUT INSERTED.row_version INTO @updated WHERE {where};
         SELECT CAST(row_version AS BIGINT) AS Version FROM @updated;
         """;
+
+    public string WithExplicitIds(string table, string insert) => $"SET IDENTITY_INSERT {table} ON; {insert}; SET IDENTITY_INSERT {table} OFF;";
 
     public string RowVersion(string alias) => $"CAST({Prefix(alias)}row_version AS BIGINT)";
 

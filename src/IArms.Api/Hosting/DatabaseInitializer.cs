@@ -11,7 +11,7 @@ namespace IArms.Api.Hosting;
 /// app (the OpenAPI generator) never touch a database.
 /// </summary>
 public sealed class DatabaseInitializer(
-    Migrator migrator, Db db, AgencyQueries agencies, DemoData demo, ReferenceCatalog reference,
+    Migrator migrator, Db db, AgencyQueries agencies, DemoData demo, ReferenceSeeder seeder, ReferenceCatalog reference,
     IOptions<DatabaseOptions> databaseOptions, IOptions<IArmsOptions> options, DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -23,6 +23,7 @@ public sealed class DatabaseInitializer(
         {
             migrator.Migrate();
         }
+        await seeder.SeedAsync(ct);
         await reference.ReloadAsync(ct);
         await BootstrapAsync(ct);
         if (options.Value.SeedDemoData)

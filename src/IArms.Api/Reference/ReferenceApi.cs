@@ -38,6 +38,7 @@ public static class ReferenceApi
         services.AddSingleton<ReferenceCatalog>();
         services.AddSingleton<Firearms.IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
         services.AddSingleton<ReferenceService>();
+        services.AddSingleton<ReferenceSeeder>();
         services.AddHostedService<ReferenceRefresh>();
         return services;
     }

@@ -22,6 +22,12 @@ public static class ReferenceQueries
     private static readonly Sql InsertMakeAlias = new("INSERT INTO reference_make_alias (make_id, alias) VALUES (@ownerId, @alias)");
     private static readonly Sql InsertCalibreAlias = new("INSERT INTO reference_calibre_alias (calibre_id, alias) VALUES (@ownerId, @alias)");
 
+    private static readonly Sql CountMakes = new("SELECT COUNT(*) FROM reference_make");
+    private static readonly Sql InsertSeedMake = new(d => d.WithExplicitIds("reference_make",
+        "INSERT INTO reference_make (id, canonical_name, country_code) VALUES (@Id, @Name, @CountryCode)"));
+    private static readonly Sql InsertSeedCalibre = new(d => d.WithExplicitIds("reference_calibre",
+        "INSERT INTO reference_calibre (id, canonical_name) VALUES (@Id, @Name)"));
+
     private static readonly Sql SelectMakeTexts = new(
         "SELECT make AS text, canonical_make AS canonical FROM firearm WHERE withdrawn_at IS NULL GROUP BY make, canonical_make");
     private static readonly Sql SelectCalibreTexts = new(
@@ -48,6 +54,15 @@ public static class ReferenceQueries
 
     /// <summary>Holds the reference table until the session's transaction ends; concurrent changes wait.</summary>
     public static Task LockAsync(SqlSession session) => session.QuerySingleAsync<long>(LockTable);
+
+    public static async Task<bool> IsEmptyAsync(SqlSession session) => await session.QuerySingleAsync<long>(CountMakes) == 0;
+
+    /// <summary>Inserts a seed entry with its stable id, then its aliases in order.</summary>
+    public static async Task InsertSeedAsync(SqlSession session, ReferenceKind kind, ReferenceSeed.Entry entry)
+    {
+        await session.ExecuteAsync(kind == ReferenceKind.Make ? InsertSeedMake : InsertSeedCalibre, new { entry.Id, entry.Name, entry.CountryCode });
+        await InsertAliasesAsync(session, kind, entry.Id, entry.Aliases);
+    }
 
     public static Task<long> InsertEntryAsync(SqlSession session, ReferenceKind kind, string name, string? country) =>
         session.QuerySingleAsync<long>(kind == ReferenceKind.Make ? InsertMake : InsertCalibre, new { name, country });

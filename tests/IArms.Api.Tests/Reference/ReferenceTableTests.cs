@@ -37,6 +37,22 @@ public class ReferenceTableTests : ApiFixture
         Assert.That(body["dataQuality"]!["issues"]!.AsArray(), Is.Empty);
     }
 
+    [TestCase("makes")]
+    [TestCase("calibres")]
+    public async Task ANewDatabaseHoldsExactlyTheSeedFile(string collection)
+    {
+        var seed = IArms.Api.Reference.ReferenceSeed.Load();
+        var expected = (collection == "makes" ? seed.Makes : seed.Calibres)
+            .Select(e => $"{e.Id} {e.Name} {e.CountryCode} [{string.Join("|", e.Aliases)}]").ToList();
+        var listed = await (await _recorder.GetAsync($"/api/v1/reference/{collection}?limit=500")).ExpectAsync(HttpStatusCode.OK);
+        var seeded = listed.AsArray()
+            .Where(e => (long)e!["id"]! <= expected.Count) // the other tests of this fixture may add entries
+            .OrderBy(e => (long)e!["id"]!)
+            .Select(e => $"{(long)e!["id"]!} {(string?)e["canonicalName"]} {(string?)e["countryCode"]} [{string.Join("|", e["aliases"]!.AsArray().Select(a => (string?)a))}]")
+            .ToList();
+        Assert.That(seeded, Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task AnUnknownMakeIsAcceptedWithADataQualityIssue()
     {
