@@ -91,7 +91,8 @@ public static class IArmsApp
         app.UseAuthorization();
 
         app.MapHealth();
-        var api = app.MapGroup(ApiBase);
+        // Every route's request is validated by its FluentValidation validator, if it has one: set once, here.
+        var api = app.MapGroup(ApiBase).WithValidation();
         api.MapAgencies();
         api.MapFirearms();
         api.MapAlerts();

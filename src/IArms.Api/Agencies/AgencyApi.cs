@@ -13,11 +13,11 @@ public static class AgencyApi
 
         group.MapGet("/", ListAgencies).RequireAuthorization(Policies.Any)
             .WithName("ListAgencies").WithSummary("Lists the agencies (to address trace requests).");
-        group.MapPost("/", CreateAgency).RequireAuthorization(Roles.Admin).Validate<CreateAgencyRequest>()
+        group.MapPost("/", CreateAgency).RequireAuthorization(Roles.Admin)
             .WithName("CreateAgency").WithSummary("Registers an agency.");
         group.MapGet("/{code}/api-keys", ListKeys).RequireAuthorization(Roles.Admin)
             .WithName("ListApiKeys").WithSummary("Lists an agency's keys (never their secrets).");
-        group.MapPost("/{code}/api-keys", CreateKey).RequireAuthorization(Roles.Admin).Validate<CreateApiKeyRequest>()
+        group.MapPost("/{code}/api-keys", CreateKey).RequireAuthorization(Roles.Admin)
             .WithName("CreateApiKey").WithSummary("Issues an API key; the key is shown once, stored hashed.");
         group.MapDelete("/{code}/api-keys/{id:long}", RevokeKey).RequireAuthorization(Roles.Admin)
             .WithName("RevokeApiKey").WithSummary("Revokes a key; it stops working at once.");

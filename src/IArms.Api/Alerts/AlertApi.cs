@@ -20,7 +20,7 @@ public static class AlertApi
     public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<AlertQueries>();
 
     private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> List(
-        Caller caller, AlertQueries queries, CancellationToken ct, string? status = null, string? kind = null, int? limit = null, string? cursor = null)
+        Caller caller, AlertQueries queries, CancellationToken ct, string? status, string? kind, [AsParameters] PageRequest page)
     {
         if (status is not null and not ("open" or "all"))
         {
@@ -30,7 +30,7 @@ public static class AlertApi
         {
             return Problems.BadRequest("kind", $"'kind' must be one of {string.Join(", ", AlertKinds.All)}.");
         }
-        if (Cursor.TryPage(limit, cursor, long.MaxValue, out var take, out var beforeId) is { } badPage)
+        if (page.TryRead(long.MaxValue, out var take, out var beforeId) is { } badPage)
         {
             return badPage;
         }

@@ -28,8 +28,8 @@ public static class AuditApi
 
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> List(
         Caller caller, AuditQueries queries, CancellationToken ct,
-        string? agency = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? action = null,
-        int? limit = null, string? cursor = null)
+        string? agency, DateTimeOffset? from, DateTimeOffset? to, string? action,
+        [AsParameters] PageRequest page)
     {
         if (!caller.Has(Roles.Admin))
         {
@@ -48,7 +48,7 @@ public static class AuditApi
         {
             return Problems.BadRequest("to", "'to' must be later than 'from'.");
         }
-        if (Cursor.TryPage(limit, cursor, long.MaxValue, out var take, out var beforeId) is { } badPage)
+        if (page.TryRead(long.MaxValue, out var take, out var beforeId) is { } badPage)
         {
             return badPage;
         }

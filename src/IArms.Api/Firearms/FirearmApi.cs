@@ -15,14 +15,14 @@ public static class FirearmApi
     {
         var group = routes.MapGroup("/firearms").WithTags("Firearms");
 
-        group.MapPost("/", Create).RequireAuthorization(Roles.Record).Validate<FirearmRequest>()
+        group.MapPost("/", Create).RequireAuthorization(Roles.Record)
             .ProducesProblem(409)
             .WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
         group.MapGet("/", List).RequireAuthorization(Roles.Search).ProducesValidationProblem()
             .WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time.");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Roles.Search).ProducesProblem(404)
             .WithName("GetFirearm").WithSummary("Reads one record with its ETag.");
-        group.MapPut("/{id:long}", Replace).RequireAuthorization(Roles.Record).Validate<FirearmRequest>()
+        group.MapPut("/{id:long}", Replace).RequireAuthorization(Roles.Record)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428)
             .WithName("ReplaceFirearm").WithSummary("Replaces the owner's record; If-Match with the current ETag is required.");
         group.MapDelete("/{id:long}", Withdraw).RequireAuthorization(Roles.Record)
@@ -73,8 +73,8 @@ public static class FirearmApi
 
     private static async Task<Results<Ok<FirearmPage>, ProblemHttpResult>> List(
         Caller caller, FirearmQueries queries, CancellationToken ct,
-        string? status = null, string? type = null, string? countryCode = null, string? make = null,
-        DateTimeOffset? updatedSince = null, int? limit = null, string? cursor = null)
+        string? status, string? type, string? countryCode, string? make,
+        DateTimeOffset? updatedSince, [AsParameters] PageRequest page)
     {
         if (status is not null && !FirearmVocabulary.IsStatus(status))
         {
@@ -88,7 +88,7 @@ public static class FirearmApi
         {
             return Problems.BadRequest("countryCode", "'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.");
         }
-        if (Cursor.TryPage(limit, cursor, 0, out var take, out var afterId) is { } badPage)
+        if (page.TryRead(0, out var take, out var afterId) is { } badPage)
         {
             return badPage;
         }

@@ -19,14 +19,14 @@ public static class ReferenceApi
             .WithName("ListCalibres").WithSummary("Calibres with their aliases; with q, the best matches for q first.");
         group.MapGet("/types", ListTypes).RequireAuthorization(Policies.Any)
             .WithName("ListTypes").WithSummary("The UN/ISACS weapon types a record may have.");
-        group.MapPost("/makes", CreateMake).RequireAuthorization(Roles.Admin).Validate<CreateMakeRequest>().ProducesProblem(409)
+        group.MapPost("/makes", CreateMake).RequireAuthorization(Roles.Admin).ProducesProblem(409)
             .WithName("CreateMake").WithSummary("Adds a make; refused when a spelling already means another make.");
-        group.MapPost("/makes/{id:long}/aliases", AddMakeAlias).RequireAuthorization(Roles.Admin).Validate<CreateAliasRequest>()
+        group.MapPost("/makes/{id:long}/aliases", AddMakeAlias).RequireAuthorization(Roles.Admin)
             .ProducesProblem(404).ProducesProblem(409)
             .WithName("AddMakeAlias").WithSummary("Adds a spelling of a make; records are re-resolved.");
-        group.MapPost("/calibres", CreateCalibre).RequireAuthorization(Roles.Admin).Validate<CreateCalibreRequest>().ProducesProblem(409)
+        group.MapPost("/calibres", CreateCalibre).RequireAuthorization(Roles.Admin).ProducesProblem(409)
             .WithName("CreateCalibre").WithSummary("Adds a calibre; refused when a spelling already means another calibre.");
-        group.MapPost("/calibres/{id:long}/aliases", AddCalibreAlias).RequireAuthorization(Roles.Admin).Validate<CreateAliasRequest>()
+        group.MapPost("/calibres/{id:long}/aliases", AddCalibreAlias).RequireAuthorization(Roles.Admin)
             .ProducesProblem(404).ProducesProblem(409)
             .WithName("AddCalibreAlias").WithSummary("Adds a spelling of a calibre; records are re-resolved.");
         return group;

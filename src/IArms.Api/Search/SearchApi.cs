@@ -9,7 +9,7 @@ public static class SearchApi
     public static RouteGroupBuilder MapSearch(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/searches").WithTags("Search").RequireAuthorization(Roles.Search);
-        group.MapPost("/", Search).Validate<SearchRequest>()
+        group.MapPost("/", Search)
             .WithName("SearchSerial")
             .WithSummary("Searches a serial number (? = one unreadable character, * = a run); audited, and alerts the owners of wanted records found.");
         return group;

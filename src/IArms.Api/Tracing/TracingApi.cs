@@ -17,14 +17,14 @@ public static class TracingApi
     public static RouteGroupBuilder MapTracing(this IEndpointRouteBuilder routes)
     {
         var firearms = routes.MapGroup("/firearms/{id:long}").WithTags("Tracing");
-        firearms.MapPost("/custody-events", AddEvent).RequireAuthorization(Policies.RecordOrTrace).Validate<CustodyEventRequest>()
+        firearms.MapPost("/custody-events", AddEvent).RequireAuthorization(Policies.RecordOrTrace)
             .ProducesProblem(404)
             .WithName("AddCustodyEvent").WithSummary("Adds one custody event to a firearm's chain, with the caller's agency as its source.");
         firearms.MapGet("/trace", Trace).RequireAuthorization(Roles.Search).ProducesProblem(404)
             .WithName("GetTraceReport").WithSummary("The trace report: chain in time order, gaps, diversion point, time to crime, indicators.");
 
         var requests = routes.MapGroup("/trace-requests").WithTags("Trace requests").RequireAuthorization(Roles.Trace);
-        requests.MapPost("/", CreateRequest).Validate<CreateTraceRequest>().ProducesProblem(404)
+        requests.MapPost("/", CreateRequest).ProducesProblem(404)
             .WithName("CreateTraceRequest").WithSummary("Asks another agency for its records on a firearm; the addressee gets a trace-request alert.");
         requests.MapGet("/", ListRequests).ProducesValidationProblem()
             .WithName("ListTraceRequests").WithSummary("The caller agency's incoming and/or outgoing trace requests, newest first.");
@@ -32,7 +32,7 @@ public static class TracingApi
             .WithName("GetTraceRequestStats").WithSummary("Per addressee country: requests received, answered, median days to answer, overdue now.");
         requests.MapGet("/{id:long}", GetRequest).ProducesProblem(404)
             .WithName("GetTraceRequest").WithSummary("One trace request the caller's agency sent or received.");
-        requests.MapPost("/{id:long}/response", Answer).Validate<TraceAnswerRequest>()
+        requests.MapPost("/{id:long}/response", Answer)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .WithName("AnswerTraceRequest").WithSummary("The addressee answers, once; the events join the chain and the requester gets a trace-answered alert.");
         requests.MapPost("/{id:long}/close", Close).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
@@ -81,7 +81,7 @@ public static class TracingApi
 
     private static async Task<Results<Ok<TraceRequestPage>, ProblemHttpResult>> ListRequests(
         Caller caller, TracingQueries queries, CancellationToken ct,
-        string? direction = null, string? status = null, int? limit = null, string? cursor = null)
+        string? direction, string? status, [AsParameters] PageRequest page)
     {
         if (direction is not null and not (TraceVocabulary.Incoming or TraceVocabulary.Outgoing))
         {
@@ -91,7 +91,7 @@ public static class TracingApi
         {
             return Problems.BadRequest("status", $"'status' must be one of {string.Join(", ", TraceVocabulary.Statuses)}.");
         }
-        if (Cursor.TryPage(limit, cursor, long.MaxValue, out var take, out var beforeId) is { } badPage)
+        if (page.TryRead(long.MaxValue, out var take, out var beforeId) is { } badPage)
         {
             return badPage;
         }
