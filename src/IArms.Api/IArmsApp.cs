@@ -4,14 +4,13 @@ using IArms.Api.Agencies;
 using IArms.Api.Alerts;
 using IArms.Api.Audit;
 using IArms.Api.Data;
-using IArms.Api.Demo;
 using IArms.Api.Firearms;
 using IArms.Api.Health;
+using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
 using IArms.Api.Reference;
 using IArms.Api.Search;
 using IArms.Api.Tracing;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
@@ -29,29 +28,14 @@ public static class IArmsApp
         DapperTypeHandlers.Register();
         ValidationExtensions.UseCamelCasePropertyNames();
 
-        DatabaseOptions.Register(services);
-        services.AddOptions<IArmsOptions>().BindConfiguration(IArmsOptions.Section).ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Db>();
-        services.AddSingleton<Migrator>();
-        services.AddSingleton<DatabaseReadiness>();
-        // First: hosted services start in order, and the others need a migrated database.
-        services.AddHostedService<DatabaseInitializer>();
-        services.AddSingleton<AgencyStore>();
-        services.AddSingleton<FirearmStore>();
-        services.AddSingleton<ReferenceCatalog>();
-        services.AddSingleton<IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
-        services.AddSingleton<ReferenceStore>();
-        services.AddHostedService<ReferenceRefresh>();
-        services.AddSingleton<AlertStore>();
-        services.AddSingleton<IFirearmChangeListener, SerialIndex>();
-        services.AddSingleton<SerialSearch>();
-        services.AddSingleton<TrigramStatistics>();
-        services.AddHostedService(sp => sp.GetRequiredService<TrigramStatistics>());
-        services.AddSingleton<SearchService>();
-        services.AddSingleton<AuditLog>();
-        services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
-        services.AddSingleton<DemoData>();
+        // First: hosted services start in order, and the features' need a migrated database.
+        services.AddHosting();
+        services.AddFirearms();
+        services.AddReference();
+        services.AddAlerts();
+        services.AddSearch();
+        services.AddAudit();
         services.AddTracing();
         builder.AddWebSecurity();
 
@@ -69,19 +53,7 @@ public static class IArmsApp
         // Keys live in memory: nothing here encrypts data at rest, and nothing may be written under $HOME.
         services.AddDataProtection();
         services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
-        services.AddOptions<AuthenticationLimitOptions>().BindConfiguration(AuthenticationLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<FailedAuthenticationLimiter>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Any, p => p.RequireAuthenticatedUser())
-            .AddPolicy(Roles.Search, p => p.RequireRole(Roles.Search))
-            .AddPolicy(Roles.Record, p => p.RequireRole(Roles.Record))
-            .AddPolicy(Roles.Trace, p => p.RequireRole(Roles.Trace))
-            .AddPolicy(Roles.Audit, p => p.RequireRole(Roles.Audit))
-            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.RecordOrTrace, p => p.RequireRole(Roles.Record, Roles.Trace))
-            .AddPolicy(Policies.AuditOrAdmin, p => p.RequireRole(Roles.Audit, Roles.Admin));
+        services.AddAgencies();
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
@@ -126,7 +98,8 @@ public static class IArmsApp
         app.UseAuthorization();
 
         app.MapHealth();
-        var api = app.MapGroup(ApiBase);
+        // Every route's request is validated by its FluentValidation validator, if it has one: set once, here.
+        var api = app.MapGroup(ApiBase).WithValidation();
         api.MapAgencies();
         api.MapFirearms();
         api.MapAlerts();

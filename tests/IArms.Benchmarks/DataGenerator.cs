@@ -206,7 +206,7 @@ public static class DataGenerator
             p[3].Value = entered;
             p[4].Value = SerialNormalizer.Normalize(entered);
             p[5].Value = SerialNormalizer.Canonical(entered);
-            p[6].Value = others.Count == 0 ? "[]" : JsonSerializer.Serialize(others, FirearmStore.Json);
+            p[6].Value = others.Count == 0 ? "[]" : JsonSerializer.Serialize(others, FirearmQueries.Json);
             p[7].Value = maker.Make;
             p[8].Value = model;
             p[9].Value = calibre;

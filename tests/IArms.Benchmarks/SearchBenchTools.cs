@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using IArms.Api.Data;
+using IArms.Api.Firearms;
 using IArms.Api.Search;
 using IArms.Core.Serials;
 using Microsoft.Data.Sqlite;
@@ -15,7 +16,7 @@ namespace IArms.Benchmarks;
 /// <c>queries --database PATH --out DIR [--count N]</c> writes one file of search request bodies per
 /// kind (exact, confusable, wildcard, fuzzy), derived deterministically from serials in the database;
 /// <c>plans --database PATH</c> prints SQLite's query plan for every search statement, with the SQL
-/// taken from the app's own <see cref="SqlText"/> fields so the plans never drift from the code.
+/// taken from the app's own <see cref="Sql"/> fields (rendered for SQLite) so the plans never drift from the code.
 /// </summary>
 public static partial class SearchBenchTools
 {
@@ -151,11 +152,13 @@ public static partial class SearchBenchTools
         var values = new Dictionary<string, object>
         {
             ["canonical"] = canonical, ["normalized"] = SerialNormalizer.Normalize(canonical),
-            ["cap"] = SerialSearch.CandidateCap, ["limit"] = 20_000,
+            ["cap"] = SerialSearch.CandidateCap,
             ["key"] = trigrams[0], ["k1"] = trigrams[0], ["k2"] = trigrams[1], ["k3"] = trigrams[2],
             ["callerAgencyId"] = 1L, ["callerCountry"] = "FR", ["length"] = canonical.Length,
             ["minLength"] = canonical.Length - 2, ["maxLength"] = canonical.Length + 2,
             ["keys"] = System.Text.Json.JsonSerializer.Serialize(fuzzy),
+            ["ids"] = System.Text.Json.JsonSerializer.Serialize(Enumerable.Range(1, 20).Select(i => (long)i)),
+            ["firearmId"] = 1L, ["limit"] = 20_000,
             ["from"] = canonical[..4], ["to"] = canonical[..3] + (char)(canonical[3] + 1),
         };
         var lists = new Dictionary<string, IReadOnlyList<object>>
@@ -165,12 +168,17 @@ public static partial class SearchBenchTools
         };
         Console.WriteLine($"Representative serial: {canonical}; trigram keys {string.Join(", ", trigrams.Take(3))}; {fuzzy.Count} deletion keys for distance 2.");
 
-        foreach (var type in new[] { typeof(SerialSearch), typeof(SearchService) })
+        foreach (var type in new[] { typeof(SearchQueries), typeof(FirearmQueries) })
         {
             foreach (var field in type.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
-                         .Where(f => f.FieldType == typeof(SqlText)))
+                         .Where(f => f.FieldType == typeof(Sql) && (type == typeof(SearchQueries) || f.Name == "SelectVisibleByIds")))
             {
-                var sql = ((SqlText)field.GetValue(null)!).Sqlite;
+                var text = ((Sql)field.GetValue(null)!).For(SqliteDialect.Instance);
+                if (!text.TrimStart().StartsWith("SELECT", StringComparison.Ordinal))
+                {
+                    continue; // the index upkeep writes; the plans of interest are the search's reads
+                }
+                var sql = text;
                 using var command = connection.CreateCommand();
                 // Dapper expands "IN @list" into one parameter per element; do the same here.
                 sql = ListParameter().Replace(sql, m =>
@@ -204,7 +212,7 @@ public static partial class SearchBenchTools
                         plan.AppendLine(new string(' ', 2 * level) + detail);
                     }
                 }
-                Console.WriteLine($"### {type.Name}.{field.Name}\n\n```sql\n{((SqlText)field.GetValue(null)!).Sqlite.Trim()}\n```\n\n```\nQUERY PLAN\n{plan}```\n");
+                Console.WriteLine($"### {type.Name}.{field.Name}\n\n```sql\n{text.Trim()}\n```\n\n```\nQUERY PLAN\n{plan}```\n");
             }
         }
         return 0;

@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using IArms.Api.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +9,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    Db db,
+    AgencyQueries queries,
     FailedAuthenticationLimiter limiter) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -18,14 +17,6 @@ public sealed class ApiKeyAuthenticationHandler(
 
     // Set when the caller's address is over its failed attempts: the challenge then answers 429, not 401.
     private TimeSpan? _retryAfter;
-
-    private static readonly SqlText FindKey = SqlText.Same("""
-        SELECT k.id AS KeyId, k.key_hash AS KeyHash, k.roles AS Roles,
-               a.id AS AgencyId, a.code AS AgencyCode, a.country_code AS CountryCode
-        FROM api_key k
-        JOIN agency a ON a.id = k.agency_id
-        WHERE k.key_hash = @hash AND k.revoked_at IS NULL
-        """);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -48,9 +39,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKeys.Hash(presented);
-        // The primary, never a replica: a revoked key must stop working at once.
-        await using var session = await db.OpenSessionAsync(readOnly: false, Context.RequestAborted);
-        var row = await session.QueryFirstOrDefaultAsync<KeyRow>(FindKey, new { hash }, Context.RequestAborted);
+        var row = await queries.FindLiveKeyAsync(hash, Context.RequestAborted);
         if (row is null || !ApiKeys.HashesEqual(row.KeyHash, hash))
         {
             limiter.RecordFailure(address);
@@ -73,15 +62,5 @@ public sealed class ApiKeyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = Header;
         return Task.CompletedTask;
-    }
-
-    private sealed class KeyRow
-    {
-        public long KeyId { get; set; }
-        public byte[] KeyHash { get; set; } = [];
-        public string Roles { get; set; } = "";
-        public long AgencyId { get; set; }
-        public string AgencyCode { get; set; } = "";
-        public string CountryCode { get; set; } = "";
     }
 }

@@ -16,8 +16,11 @@ public static class AlertApi
         return group;
     }
 
+    /// <summary>Registers the alerts feature's queries (which other features use to raise alerts).</summary>
+    public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<AlertQueries>();
+
     private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> List(
-        Caller caller, AlertStore store, CancellationToken ct, string? status = null, string? kind = null, int? limit = null, string? cursor = null)
+        Caller caller, AlertQueries queries, CancellationToken ct, string? status, string? kind, [AsParameters] PageRequest page)
     {
         if (status is not null and not ("open" or "all"))
         {
@@ -27,17 +30,17 @@ public static class AlertApi
         {
             return Problems.BadRequest("kind", $"'kind' must be one of {string.Join(", ", AlertKinds.All)}.");
         }
-        if (Cursor.TryPage(limit, cursor, long.MaxValue, out var take, out var beforeId) is { } badPage)
+        if (page.TryRead(long.MaxValue, out var take, out var beforeId) is { } badPage)
         {
             return badPage;
         }
-        return TypedResults.Ok(await store.ListAsync(caller, status != "all", kind, beforeId, take, ct));
+        return TypedResults.Ok(await queries.ListAsync(caller, status != "all", kind, beforeId, take, ct));
     }
 
     private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> Acknowledge(
-        long id, Caller caller, AlertStore store, CancellationToken ct)
+        long id, Caller caller, AlertQueries queries, CancellationToken ct)
     {
-        var alert = await store.AcknowledgeAsync(caller, id, ct);
+        var alert = await queries.AcknowledgeAsync(caller, id, ct);
         return alert is null ? Problems.NotFound($"Your agency has no alert {id}.") : TypedResults.Ok(alert);
     }
 }

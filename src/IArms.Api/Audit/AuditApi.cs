@@ -1,15 +1,7 @@
-using Dapper;
 using IArms.Api.Agencies;
-using IArms.Api.Data;
 using IArms.Api.Infrastructure;
 
 namespace IArms.Api.Audit;
-
-public sealed record AuditEntryResponse(
-    long Id, DateTimeOffset At, string Agency, long KeyId, string Action, string? SearchId, string? Purpose,
-    string? CaseReference, string Query, int ResultCount);
-
-public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Items, string? NextCursor);
 
 /// <summary>
 /// The audit log, newest first. An agency's auditors (role <c>audit</c>) read their own agency's
@@ -17,24 +9,6 @@ public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Items, string? 
 /// </summary>
 public static class AuditApi
 {
-    private const string Filter = """
-        FROM audit_entry e JOIN agency a ON a.id = e.agency_id
-        WHERE e.id < @beforeId
-          AND (@agency IS NULL OR a.code = @agency)
-          AND (@from IS NULL OR e.at >= @from)
-          AND (@to IS NULL OR e.at < @to)
-          AND (@action IS NULL OR e.action = @action)
-        """;
-
-    private const string Columns = """
-        e.id AS Id, e.at AS At, a.code AS Agency, e.key_id AS KeyId, e.action AS Action, e.search_id AS SearchId,
-        e.purpose AS Purpose, e.case_reference AS CaseReference, e.query AS Query, e.result_count AS ResultCount
-        """;
-
-    private static readonly SqlText SelectPage = new(
-        $"SELECT {Columns} {Filter} ORDER BY e.id DESC LIMIT @take",
-        $"SELECT TOP (@take) {Columns} {Filter} ORDER BY e.id DESC OPTION (RECOMPILE)");
-
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/audit").WithTags("Audit").RequireAuthorization(Policies.AuditOrAdmin);
@@ -43,10 +17,19 @@ public static class AuditApi
         return group;
     }
 
+    /// <summary>Registers the audit feature: its queries and the group-commit writer.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        return services;
+    }
+
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> List(
-        Caller caller, Db db, CancellationToken ct,
-        string? agency = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? action = null,
-        int? limit = null, string? cursor = null)
+        Caller caller, AuditQueries queries, CancellationToken ct,
+        string? agency, DateTimeOffset? from, DateTimeOffset? to, string? action,
+        [AsParameters] PageRequest page)
     {
         if (!caller.Has(Roles.Admin))
         {
@@ -65,32 +48,11 @@ public static class AuditApi
         {
             return Problems.BadRequest("to", "'to' must be later than 'from'.");
         }
-        if (Cursor.TryPage(limit, cursor, long.MaxValue, out var take, out var beforeId) is { } badPage)
+        if (page.TryRead(long.MaxValue, out var take, out var beforeId) is { } badPage)
         {
             return badPage;
         }
 
-        await using var connection = await db.OpenReadOnlyAsync(ct);
-        var rows = (await connection.QueryAsync<AuditRow>(new CommandDefinition(db.Sql(SelectPage), new
-        {
-            beforeId, agency, from = from?.ToUniversalTime(), to = to?.ToUniversalTime(), action, take = take + 1,
-        }, cancellationToken: ct))).AsList();
-        var items = rows.Take(take).Select(r => new AuditEntryResponse(
-            r.Id, r.At, r.Agency, r.KeyId, r.Action, r.SearchId, r.Purpose, r.CaseReference, r.Query, r.ResultCount)).ToList();
-        return TypedResults.Ok(new AuditPage(items, rows.Count > take ? Cursor.Encode(items[^1].Id) : null));
-    }
-
-    private sealed class AuditRow
-    {
-        public long Id { get; set; }
-        public DateTimeOffset At { get; set; }
-        public string Agency { get; set; } = "";
-        public long KeyId { get; set; }
-        public string Action { get; set; } = "";
-        public string? SearchId { get; set; }
-        public string? Purpose { get; set; }
-        public string? CaseReference { get; set; }
-        public string Query { get; set; } = "";
-        public int ResultCount { get; set; }
+        return TypedResults.Ok(await queries.ListAsync(agency, from, to, action, beforeId, take, ct));
     }
 }

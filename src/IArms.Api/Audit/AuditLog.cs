@@ -16,14 +16,9 @@ public sealed record AuditRecord(
 /// does not cap throughput, yet no answer is sent before its audit entry is durable. If the write fails,
 /// the callers' tasks fail, and so do their searches.
 /// </summary>
-public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger) : BackgroundService
+public sealed class AuditLog(Db db, AlertQueries alerts, ILogger<AuditLog> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
-
-    private static readonly SqlText Insert = SqlText.Same("""
-        INSERT INTO audit_entry (at, agency_id, key_id, action, search_id, purpose, case_reference, query, result_count)
-        VALUES (@At, @AgencyId, @KeyId, @Action, @SearchId, @Purpose, @CaseReference, @Query, @ResultCount)
-        """);
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(16_384)
     {
@@ -80,7 +75,7 @@ public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger)
             await WriteBatchAsync(batch);
             batch.ForEach(p => p.Done.TrySetResult());
         }
-        catch (Exception e) when (batch.Count > 1 && !DatabaseErrors.IsTransient(e))
+        catch (Exception e) when (batch.Count > 1 && !db.Dialect.IsTransient(e))
         {
             // One bad entry must not fail its neighbours: retry each alone. (A busy or timed-out database
             // would fail each retry just as slowly, so then the whole batch fails at once instead.)
@@ -99,14 +94,13 @@ public sealed class AuditLog(Db db, AlertStore alerts, ILogger<AuditLog> logger)
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
-        await using var session = await db.OpenSessionAsync(readOnly: false);
-        await using var tx = await session.Connection.BeginTransactionAsync();
+        await using var session = await db.WriteAsync(CancellationToken.None);
         foreach (var pending in batch)
         {
-            await session.ExecuteAsync(Insert, pending.Entry, tx, CancellationToken.None);
+            await AuditQueries.InsertAsync(session, pending.Entry);
         }
-        await alerts.AddAsync(session, tx, batch.SelectMany(p => p.Alerts), CancellationToken.None);
-        await tx.CommitAsync();
+        await alerts.AddAsync(session, batch.SelectMany(p => p.Alerts));
+        await session.CommitAsync();
     }
 
     private sealed record Pending(AuditRecord Entry, IReadOnlyList<NewAlert> Alerts, TaskCompletionSource Done);

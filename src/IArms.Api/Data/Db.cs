@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace IArms.Api.Data;
 
 /// <summary>
-/// Opens connections for the configured provider and picks each statement's dialect. Features
-/// take this one object rather than knowing which engine is behind it.
+/// The database, for features: opens a <see cref="SqlSession"/> on the primary (<see cref="PrimaryAsync"/>, or
+/// <see cref="WriteAsync"/> for a transaction) or on the readable secondary (<see cref="ReadAsync"/>), with the
+/// configured provider's <see cref="ISqlDialect"/>. Features never see which engine is behind it.
 /// </summary>
 public sealed class Db : IDisposable
 {
@@ -31,35 +32,56 @@ public sealed class Db : IDisposable
 
     public DatabaseProvider Provider { get; }
 
-    public string ConnectionString => _connectionString;
-
-    public string Sql(SqlText sql) => sql.For(Provider);
-
-    /// <summary>A connection for reads and writes.</summary>
-    public Task<DbConnection> OpenAsync(CancellationToken ct = default) => OpenAsync(_connectionString, ct);
+    /// <summary>How this provider spells what differs between engines.</summary>
+    public ISqlDialect Dialect => SqlDialects.For(Provider);
 
     /// <summary>
-    /// A connection for searches and analysis. On SQL Server this may be a readable secondary
-    /// (<c>IArmsReadOnly</c>, <c>ApplicationIntent=ReadOnly</c>); elsewhere it is the primary.
+    /// A session for reads that may lag a little: on SQL Server the readable secondary when <c>IArmsReadOnly</c>
+    /// is set, else the primary. A read that must see the caller's own writes uses <see cref="PrimaryAsync"/>.
     /// </summary>
-    public Task<DbConnection> OpenReadOnlyAsync(CancellationToken ct = default) => OpenAsync(_readOnlyConnectionString, ct);
+    public Task<SqlSession> ReadAsync(CancellationToken ct) => SessionAsync(readOnly: true, ct);
 
-    /// <summary>
-    /// A connection that keeps its prepared statements (see <see cref="DbSession"/>), for the statements that
-    /// run on every request. With <paramref name="readOnly"/> it uses the <c>IArmsReadOnly</c> connection
-    /// string when one is set (as <see cref="OpenReadOnlyAsync"/>).
-    /// </summary>
-    public async Task<DbSession> OpenSessionAsync(bool readOnly, CancellationToken ct = default)
+    /// <summary>A session on the primary, each statement committing on its own.</summary>
+    public Task<SqlSession> PrimaryAsync(CancellationToken ct) => SessionAsync(readOnly: false, ct);
+
+    /// <summary>A session on the primary inside one transaction: <see cref="SqlSession.CommitAsync"/> or it rolls back.</summary>
+    public async Task<SqlSession> WriteAsync(CancellationToken ct)
+    {
+        var session = await SessionAsync(readOnly: false, ct);
+        try
+        {
+            await session.BeginAsync();
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static readonly Sql Ping = new("SELECT 1");
+
+    /// <summary>Runs a trivial statement on the primary: throws when the database does not answer.</summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await using var session = await PrimaryAsync(ct);
+        await session.QuerySingleAsync<int>(Ping);
+    }
+
+    private async Task<SqlSession> SessionAsync(bool readOnly, CancellationToken ct)
     {
         var connectionString = readOnly ? _readOnlyConnectionString : _connectionString;
         if (Provider == DatabaseProvider.SqlServer)
         {
-            return new DapperSession(await OpenAsync(connectionString, ct), Provider);
+            return new SqlSession(Dialect, await OpenAsync(connectionString, ct), null, null, ct);
         }
         var pool = readOnly ? _readOnlySessions : _sessions;
         var statements = pool.Take() ?? new SqliteStatements((SqliteConnection)await OpenAsync(connectionString, ct));
-        return new SqliteSession(statements, pool);
+        return new SqlSession(Dialect, statements.Connection, statements, pool, ct);
     }
+
+    public string ConnectionString => _connectionString;
 
     public void Dispose()
     {

@@ -15,14 +15,14 @@ public static class FirearmApi
     {
         var group = routes.MapGroup("/firearms").WithTags("Firearms");
 
-        group.MapPost("/", Create).RequireAuthorization(Roles.Record).Validate<FirearmRequest>()
+        group.MapPost("/", Create).RequireAuthorization(Roles.Record)
             .ProducesProblem(409)
             .WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
         group.MapGet("/", List).RequireAuthorization(Roles.Search).ProducesValidationProblem()
             .WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time.");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Roles.Search).ProducesProblem(404)
             .WithName("GetFirearm").WithSummary("Reads one record with its ETag.");
-        group.MapPut("/{id:long}", Replace).RequireAuthorization(Roles.Record).Validate<FirearmRequest>()
+        group.MapPut("/{id:long}", Replace).RequireAuthorization(Roles.Record)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428)
             .WithName("ReplaceFirearm").WithSummary("Replaces the owner's record; If-Match with the current ETag is required.");
         group.MapDelete("/{id:long}", Withdraw).RequireAuthorization(Roles.Record)
@@ -31,19 +31,27 @@ public static class FirearmApi
         return group;
     }
 
-    private static async Task<Results<Created<FirearmResponse>, Ok<FirearmResponse>, ProblemHttpResult>> Create(
-        FirearmRequest request, Caller caller, FirearmStore store, HttpResponse response, CancellationToken ct)
+    /// <summary>Registers the firearms feature: the record reads and the service that writes records.</summary>
+    public static IServiceCollection AddFirearms(this IServiceCollection services)
     {
-        switch (await store.CreateAsync(request, caller, ct))
+        services.AddSingleton<FirearmQueries>();
+        services.AddSingleton<FirearmService>();
+        return services;
+    }
+
+    private static async Task<Results<Created<FirearmResponse>, Ok<FirearmResponse>, ProblemHttpResult>> Create(
+        FirearmRequest request, Caller caller, FirearmService service, HttpResponse response, CancellationToken ct)
+    {
+        switch (await service.CreateAsync(request, caller, ct))
         {
-            case FirearmStore.CreateOutcome.Created(var saved):
+            case FirearmService.CreateOutcome.Created(var saved):
                 SetETag(response, saved.Version);
                 return TypedResults.Created(Location(saved.Record.Id), saved.Record);
-            case FirearmStore.CreateOutcome.AlreadyExists(var saved):
+            case FirearmService.CreateOutcome.AlreadyExists(var saved):
                 SetETag(response, saved.Version);
                 response.Headers.Location = Location(saved.Record.Id);
                 return TypedResults.Ok(saved.Record);
-            case FirearmStore.CreateOutcome.ExternalIdTaken(var existingId):
+            case FirearmService.CreateOutcome.ExternalIdTaken(var existingId):
                 return Problems.Conflict(
                     $"externalId '{request.ExternalId}' already names record {existingId} with different content; replace it with PUT {Location(existingId)}.");
             default:
@@ -52,9 +60,9 @@ public static class FirearmApi
     }
 
     private static async Task<Results<Ok<FirearmResponse>, ProblemHttpResult>> Get(
-        long id, Caller caller, FirearmStore store, HttpResponse response, CancellationToken ct)
+        long id, Caller caller, FirearmQueries queries, HttpResponse response, CancellationToken ct)
     {
-        var saved = await store.GetAsync(id, caller, ct);
+        var saved = await queries.GetAsync(id, caller, ct);
         if (saved is null)
         {
             return NotFound(id);
@@ -64,9 +72,9 @@ public static class FirearmApi
     }
 
     private static async Task<Results<Ok<FirearmPage>, ProblemHttpResult>> List(
-        Caller caller, FirearmStore store, CancellationToken ct,
-        string? status = null, string? type = null, string? countryCode = null, string? make = null,
-        DateTimeOffset? updatedSince = null, int? limit = null, string? cursor = null)
+        Caller caller, FirearmQueries queries, CancellationToken ct,
+        string? status, string? type, string? countryCode, string? make,
+        DateTimeOffset? updatedSince, [AsParameters] PageRequest page)
     {
         if (status is not null && !FirearmVocabulary.IsStatus(status))
         {
@@ -80,23 +88,23 @@ public static class FirearmApi
         {
             return Problems.BadRequest("countryCode", "'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.");
         }
-        if (Cursor.TryPage(limit, cursor, 0, out var take, out var afterId) is { } badPage)
+        if (page.TryRead(0, out var take, out var afterId) is { } badPage)
         {
             return badPage;
         }
 
         var query = new FirearmListQuery(status, type, countryCode, string.IsNullOrWhiteSpace(make) ? null : make, updatedSince, afterId, take);
-        return TypedResults.Ok(await store.ListAsync(query, caller, ct));
+        return TypedResults.Ok(await queries.ListAsync(query, caller, ct));
     }
 
     private static async Task<Results<Ok<FirearmResponse>, ProblemHttpResult>> Replace(
-        long id, FirearmRequest request, Caller caller, FirearmStore store, HttpResponse response,
+        long id, FirearmRequest request, Caller caller, FirearmQueries queries, FirearmService service, HttpResponse response,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
             // Existence and ownership are still checked first, so that 428 never reveals a hidden record.
-            var visible = await store.GetAsync(id, caller, ct);
+            var visible = await queries.GetAsync(id, caller, ct);
             if (visible is null)
             {
                 return NotFound(id);
@@ -104,17 +112,17 @@ public static class FirearmApi
             return visible.Record.OwnerAgency != caller.AgencyCode ? NotOwner(id) : Problems.PreconditionRequired();
         }
 
-        var outcome = await store.UpdateAsync(id, current => Matches(ifMatch, current), request, caller, ct);
+        var outcome = await service.UpdateAsync(id, current => Matches(ifMatch, current), request, caller, ct);
         switch (outcome)
         {
-            case FirearmStore.UpdateOutcome.Updated(var saved):
+            case FirearmService.UpdateOutcome.Updated(var saved):
                 SetETag(response, saved.Version);
                 return TypedResults.Ok(saved.Record);
-            case FirearmStore.UpdateOutcome.NotFound:
+            case FirearmService.UpdateOutcome.NotFound:
                 return NotFound(id);
-            case FirearmStore.UpdateOutcome.NotOwner:
+            case FirearmService.UpdateOutcome.NotOwner:
                 return NotOwner(id);
-            case FirearmStore.UpdateOutcome.ExternalIdTaken(var other):
+            case FirearmService.UpdateOutcome.ExternalIdTaken(var other):
                 return Problems.Conflict($"externalId '{request.ExternalId}' already names record {other}.");
             default:
                 return Problems.PreconditionFailed();
@@ -122,11 +130,11 @@ public static class FirearmApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Withdraw(
-        long id, Caller caller, FirearmStore store, CancellationToken ct) =>
-        await store.WithdrawAsync(id, caller, ct) switch
+        long id, Caller caller, FirearmService service, CancellationToken ct) =>
+        await service.WithdrawAsync(id, caller, ct) switch
         {
-            FirearmStore.WithdrawOutcome.Withdrawn => TypedResults.NoContent(),
-            FirearmStore.WithdrawOutcome.NotOwner => NotOwner(id),
+            FirearmService.WithdrawOutcome.Withdrawn => TypedResults.NoContent(),
+            FirearmService.WithdrawOutcome.NotOwner => NotOwner(id),
             _ => NotFound(id),
         };
 

@@ -1,5 +1,5 @@
-using Dapper;
 using IArms.Api.Data;
+using IArms.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IArms.Api.Health;
@@ -28,8 +28,7 @@ public static class HealthApi
         }
         try
         {
-            await using var connection = await db.OpenAsync(ct);
-            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: ct));
+            await db.PingAsync(ct);
             return TypedResults.Ok(new HealthResponse("ready"));
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)

@@ -18,6 +18,8 @@ public static class DapperTypeHandlers
         {
             return;
         }
+        // Columns are snake_case, properties PascalCase: mapped by convention, so queries need no AS aliases.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
     }

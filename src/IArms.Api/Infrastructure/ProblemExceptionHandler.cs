@@ -74,7 +74,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var bind = BindFailure().Match(bad.Message);
         if (bind.Success)
         {
-            var field = bind.Groups["name"].Value;
+            // The framework names the C# parameter (or, for [AsParameters], the property); clients write camelCase.
+            var field = ValidationExtensions.CamelCasePath(bind.Groups["name"].Value);
             var message = $"'{field}' has a value that cannot be read: '{bind.Groups["value"].Value}'.";
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
             {

@@ -19,17 +19,28 @@ public static class ReferenceApi
             .WithName("ListCalibres").WithSummary("Calibres with their aliases; with q, the best matches for q first.");
         group.MapGet("/types", ListTypes).RequireAuthorization(Policies.Any)
             .WithName("ListTypes").WithSummary("The UN/ISACS weapon types a record may have.");
-        group.MapPost("/makes", CreateMake).RequireAuthorization(Roles.Admin).Validate<CreateMakeRequest>().ProducesProblem(409)
+        group.MapPost("/makes", CreateMake).RequireAuthorization(Roles.Admin).ProducesProblem(409)
             .WithName("CreateMake").WithSummary("Adds a make; refused when a spelling already means another make.");
-        group.MapPost("/makes/{id:long}/aliases", AddMakeAlias).RequireAuthorization(Roles.Admin).Validate<CreateAliasRequest>()
+        group.MapPost("/makes/{id:long}/aliases", AddMakeAlias).RequireAuthorization(Roles.Admin)
             .ProducesProblem(404).ProducesProblem(409)
             .WithName("AddMakeAlias").WithSummary("Adds a spelling of a make; records are re-resolved.");
-        group.MapPost("/calibres", CreateCalibre).RequireAuthorization(Roles.Admin).Validate<CreateCalibreRequest>().ProducesProblem(409)
+        group.MapPost("/calibres", CreateCalibre).RequireAuthorization(Roles.Admin).ProducesProblem(409)
             .WithName("CreateCalibre").WithSummary("Adds a calibre; refused when a spelling already means another calibre.");
-        group.MapPost("/calibres/{id:long}/aliases", AddCalibreAlias).RequireAuthorization(Roles.Admin).Validate<CreateAliasRequest>()
+        group.MapPost("/calibres/{id:long}/aliases", AddCalibreAlias).RequireAuthorization(Roles.Admin)
             .ProducesProblem(404).ProducesProblem(409)
             .WithName("AddCalibreAlias").WithSummary("Adds a spelling of a calibre; records are re-resolved.");
         return group;
+    }
+
+    /// <summary>Registers the reference feature: the in-memory table (which canonicalises records), its changes and its refresh.</summary>
+    public static IServiceCollection AddReference(this IServiceCollection services)
+    {
+        services.AddSingleton<ReferenceCatalog>();
+        services.AddSingleton<Firearms.IFirearmCanonicalizer>(sp => sp.GetRequiredService<ReferenceCatalog>());
+        services.AddSingleton<ReferenceService>();
+        services.AddSingleton<ReferenceSeeder>();
+        services.AddHostedService<ReferenceRefresh>();
+        return services;
     }
 
     private static Results<Ok<IReadOnlyList<ReferenceEntryResponse>>, ProblemHttpResult> ListMakes(ReferenceCatalog catalog, string? q = null, int? limit = null) =>
@@ -59,17 +70,17 @@ public static class ReferenceApi
     private static Ok<IReadOnlyList<FirearmTypeResponse>> ListTypes() =>
         TypedResults.Ok<IReadOnlyList<FirearmTypeResponse>>(FirearmTypes.All.Select(t => new FirearmTypeResponse(t.Code, t.DisplayName, t.Description)).ToList());
 
-    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateMake(CreateMakeRequest request, ReferenceStore store, CancellationToken ct) =>
-        Create(() => store.AddEntryAsync(ReferenceKind.Make, request.CanonicalName!, request.CountryCode, request.Aliases ?? [], ct), "makes");
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateMake(CreateMakeRequest request, ReferenceService service, CancellationToken ct) =>
+        Create(() => service.AddEntryAsync(ReferenceKind.Make, request.CanonicalName!, request.CountryCode, request.Aliases ?? [], ct), "makes");
 
-    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateCalibre(CreateCalibreRequest request, ReferenceStore store, CancellationToken ct) =>
-        Create(() => store.AddEntryAsync(ReferenceKind.Calibre, request.CanonicalName!, null, request.Aliases ?? [], ct), "calibres");
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateCalibre(CreateCalibreRequest request, ReferenceService service, CancellationToken ct) =>
+        Create(() => service.AddEntryAsync(ReferenceKind.Calibre, request.CanonicalName!, null, request.Aliases ?? [], ct), "calibres");
 
-    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddMakeAlias(long id, CreateAliasRequest request, ReferenceStore store, CancellationToken ct) =>
-        Create(() => store.AddAliasAsync(ReferenceKind.Make, id, request.Alias!, ct), "makes", id);
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddMakeAlias(long id, CreateAliasRequest request, ReferenceService service, CancellationToken ct) =>
+        Create(() => service.AddAliasAsync(ReferenceKind.Make, id, request.Alias!, ct), "makes", id);
 
-    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddCalibreAlias(long id, CreateAliasRequest request, ReferenceStore store, CancellationToken ct) =>
-        Create(() => store.AddAliasAsync(ReferenceKind.Calibre, id, request.Alias!, ct), "calibres", id);
+    private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> AddCalibreAlias(long id, CreateAliasRequest request, ReferenceService service, CancellationToken ct) =>
+        Create(() => service.AddAliasAsync(ReferenceKind.Calibre, id, request.Alias!, ct), "calibres", id);
 
     private static async Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> Create(
         Func<Task<ReferenceChangeResponse?>> change, string collection, long? id = null)
@@ -83,7 +94,7 @@ public static class ReferenceApi
             }
             return TypedResults.Created($"/api/v1/reference/{collection}?q={Uri.EscapeDataString(result.Entry.CanonicalName)}", result);
         }
-        catch (ReferenceStore.ReferenceConflictException e)
+        catch (ReferenceService.ReferenceConflictException e)
         {
             return Problems.Conflict(e.Message);
         }

@@ -14,15 +14,10 @@ namespace IArms.Api.Search;
 /// records the caller may see, audits the search, and alerts the owners of wanted records.
 /// </summary>
 public sealed class SearchService(
-    Db db, SerialSearch serials, FirearmStore firearms, IFirearmCanonicalizer canonicalizer, AuditLog audit, TimeProvider clock)
+    Db db, SerialSearch serials, IFirearmCanonicalizer canonicalizer, AuditLog audit, TimeProvider clock)
 {
     /// <summary>The most results one answer carries; <c>truncated</c> says when more matched.</summary>
     public const int MaxResults = 25;
-
-    /// <summary>The visible live records among <c>@ids</c>, a JSON array (so that the statement stays prepared).</summary>
-    private static readonly SqlText SelectVisibleByIds = new(
-        FirearmSql.Select.Sqlite + " WHERE f.id IN (SELECT value FROM json_each(@ids)) AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo,
-        FirearmSql.Select.SqlServer + " WHERE f.id IN (SELECT CAST([value] AS BIGINT) FROM OPENJSON(@ids)) AND f.withdrawn_at IS NULL AND " + FirearmSql.VisibleTo);
 
     public async Task<SearchResponse> SearchAsync(SearchRequest request, Caller caller, CancellationToken ct)
     {
@@ -49,7 +44,7 @@ public sealed class SearchService(
 
         var entry = new AuditRecord(
             clock.GetUtcNow(), caller.AgencyId, caller.KeyId, AuditActions.Search, searchId, request.Purpose,
-            request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmStore.Json), results.Count);
+            request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmQueries.Json), results.Count);
         await audit.WriteAsync(entry, hits, ct);
 
         return new SearchResponse(searchId, query!.Normalized, results, truncated);
@@ -65,13 +60,13 @@ public sealed class SearchService(
     /// </summary>
     private async Task<Found> ReadAsync(SearchRequest request, SearchQuery query, Caller caller, CancellationToken ct)
     {
-        await using var session = await db.OpenSessionAsync(readOnly: true, ct);
-        var matches = await serials.FindAsync(session, query, ct);
+        await using var session = await db.ReadAsync(ct);
+        var matches = await serials.FindAsync(session, query);
         var attributesGiven = !string.IsNullOrWhiteSpace(request.Make) || !string.IsNullOrWhiteSpace(request.Calibre) || request.Type is not null;
-        var rows = await LoadVisibleAsync(session, matches, attributesGiven, caller, ct);
+        var rows = await LoadVisibleAsync(session, matches, attributesGiven, caller);
         var ranked = Rank(request, matches, rows);
         var kept = ranked.Take(MaxResults).ToList();
-        var responses = await firearms.ToResponsesAsync(session.Connection, null, kept.Select(k => k.Item.Row).ToList(), ct);
+        var responses = await FirearmQueries.ToResponsesAsync(session, kept.Select(k => k.Item.Row).ToList());
         return new Found(kept, responses, matches.Truncated || ranked.Count > MaxResults || rows.Count > MaxResults);
     }
 
@@ -99,8 +94,8 @@ public sealed class SearchService(
     /// alone orders the results, so records are read best match first only until one more than a page is
     /// visible; with them, every matched record is read (up to the candidate cap) so that ranking is exact.
     /// </summary>
-    private async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(
-        DbSession session, SerialMatches matches, bool attributesGiven, Caller caller, CancellationToken ct)
+    private static async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(
+        SqlSession session, SerialMatches matches, bool attributesGiven, Caller caller)
     {
         var ids = matches.ByFirearm
             .OrderBy(m => m.Value.Match, SerialMatcher.Comparer)
@@ -111,9 +106,7 @@ public sealed class SearchService(
         var chunk = attributesGiven ? 1000 : MaxResults + 1;
         for (var i = 0; i < ids.Count && (attributesGiven || rows.Count <= MaxResults); i += chunk)
         {
-            rows.AddRange(await session.QueryAsync<FirearmRow>(SelectVisibleByIds,
-                new { ids = JsonSerializer.Serialize(ids.Skip(i).Take(chunk)), callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode },
-                ct));
+            rows.AddRange(await FirearmQueries.LoadVisibleAsync(session, ids.Skip(i).Take(chunk), caller));
         }
         return rows;
     }

@@ -1,4 +1,3 @@
-using Dapper;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
 using IArms.Core.Serials;
@@ -6,49 +5,37 @@ using IArms.Core.Serials;
 namespace IArms.Api.Search;
 
 /// <summary>
-/// Keeps the search tables (<c>firearm_serial</c>, <c>serial_key</c>) in step with the records, inside
-/// each record's own transaction: a record is searchable exactly when it is committed, and a withdrawn
-/// record stops being found at the same moment.
+/// Keeps the search tables (<c>firearm_serial</c>, <c>serial_key</c>) in step with the records, inside each
+/// record's own transaction (<see cref="FirearmService"/> calls it): a record is searchable exactly when it is
+/// committed, and a withdrawn record stops being found at the same moment.
 /// </summary>
-public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmChangeListener
+public static class SerialIndex
 {
     /// <summary>The location recorded for a record's main serial number.</summary>
     public const string MainLocation = "main";
 
-    private static readonly SqlText SelectSerials = SqlText.Same(
-        "SELECT id AS Id, canonical AS Canonical FROM firearm_serial WHERE firearm_id = @firearmId");
+    /// <summary>The keys a write removed and stored, for <see cref="TrigramStatistics.Apply(KeyChanges)"/> once it commits.</summary>
+    public readonly record struct KeyChanges(IReadOnlyList<long> Removed, IReadOnlyList<long> Added);
 
-    private static readonly SqlText DeleteKey = SqlText.Same("DELETE FROM serial_key WHERE key_value = @Key AND serial_id = @SerialId");
-
-    private static readonly SqlText DeleteSerials = SqlText.Same("DELETE FROM firearm_serial WHERE firearm_id = @firearmId");
-
-    private static readonly SqlText InsertSerial = new(
-        """
-        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed)
-        VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed) RETURNING id
-        """,
-        """
-        INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed)
-        OUTPUT INSERTED.id VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed)
-        """);
-
-    private static readonly SqlText InsertKey = SqlText.Same("INSERT INTO serial_key (key_value, serial_id) VALUES (@Key, @SerialId)");
-
-    public async Task OnChangedAsync(FirearmChange change, CancellationToken ct)
+    /// <summary>
+    /// Replaces the serials of record <paramref name="firearmId"/> with those of <paramref name="record"/> (none when
+    /// it is null: a withdrawal). <paramref name="existed"/> is false for a new record, which has nothing to remove.
+    /// </summary>
+    public static async Task<KeyChanges> ReplaceAsync(SqlSession session, long firearmId, StoredFirearm? record, bool existed)
     {
-        var (connection, tx) = (change.Connection, change.Transaction);
-        if (change.Kind != FirearmChangeKind.Created)
+        var removed = new List<long>();
+        var added = new List<long>();
+        if (existed)
         {
-            var old = await connection.QueryAsync<SerialRow>(new CommandDefinition(
-                db.Sql(SelectSerials), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
+            var old = await session.QueryAsync<SerialRow>(SearchQueries.SelectSerials, new { firearmId });
             var oldKeys = old.SelectMany(s => SerialKeys.ForSerial(s.Canonical).Select(k => new { Key = k, SerialId = s.Id })).ToList();
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteKey), oldKeys, tx, cancellationToken: ct));
-            statistics.Apply(oldKeys.Select(k => k.Key), -1);
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(DeleteSerials), new { firearmId = change.FirearmId }, tx, cancellationToken: ct));
+            await session.ExecuteAsync(SearchQueries.DeleteKey, oldKeys);
+            removed.AddRange(oldKeys.Select(k => k.Key));
+            await session.ExecuteAsync(SearchQueries.DeleteSerials, new { firearmId });
         }
-        if (change.Record is not { } record)
+        if (record is null)
         {
-            return;
+            return new KeyChanges(removed, added);
         }
 
         var serials = new List<(string Location, string Serial)> { (MainLocation, record.SerialNumber) };
@@ -59,16 +46,16 @@ public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmC
             .DistinctBy(s => (s.Location, s.Normalized)))
         {
             var canonical = SerialNormalizer.Canonicalize(normalized);
-            var serialId = await connection.QuerySingleAsync<long>(new CommandDefinition(db.Sql(InsertSerial), new
+            var serialId = await session.QuerySingleAsync<long>(SearchQueries.InsertSerial, new
             {
-                FirearmId = change.FirearmId, Location = location, Serial = serial, Normalized = normalized, Canonical = canonical,
+                FirearmId = firearmId, Location = location, Serial = serial, Normalized = normalized, Canonical = canonical,
                 Reversed = SerialNormalizer.Reversed(canonical),
-            }, tx, cancellationToken: ct));
+            });
             var keys = SerialKeys.ForSerial(canonical);
-            await connection.ExecuteAsync(new CommandDefinition(
-                db.Sql(InsertKey), keys.Select(k => new { Key = k, SerialId = serialId }), tx, cancellationToken: ct));
-            statistics.Apply(keys, +1);
+            await session.ExecuteAsync(SearchQueries.InsertKey, keys.Select(k => new { Key = k, SerialId = serialId }));
+            added.AddRange(keys);
         }
+        return new KeyChanges(removed, added);
     }
 
     private sealed class SerialRow

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IArms.Api.Data;
 using IArms.Core.Serials;
 
@@ -38,21 +37,6 @@ public sealed class SerialSearch(TrigramStatistics statistics)
     /// <summary>How far a key's postings are counted when the in-memory statistics are not loaded yet.</summary>
     private const int ProbeLimit = 20_000;
 
-    private const string CandidateColumns =
-        "s.id AS SerialId, s.firearm_id AS FirearmId, s.location AS Location, s.serial AS Serial";
-
-    private static readonly SqlText ByCanonical = new(
-        $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.canonical = @canonical LIMIT @cap",
-        $"SELECT TOP (@cap) {CandidateColumns} FROM firearm_serial s WHERE s.canonical = @canonical");
-
-    private static readonly SqlText ByCanonicalRange = new(
-        $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to LIMIT @cap",
-        $"SELECT TOP (@cap) {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to");
-
-    private static readonly SqlText ByReversedRange = new(
-        $"SELECT {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to LIMIT @cap",
-        $"SELECT TOP (@cap) {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to");
-
     /// <summary>
     /// Candidates read from an index range. A beginning or ending shared by more serials than this is too
     /// vague to rank usefully: the answer is a page of them, marked truncated, so that the officer narrows it.
@@ -62,39 +46,7 @@ public sealed class SerialSearch(TrigramStatistics statistics)
     /// <summary>A known beginning or ending this long narrows a pattern better than its trigrams do.</summary>
     private const int AnchorLength = 4;
 
-    private static readonly SqlText ProbeKey = new(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM serial_key WHERE key_value = @key LIMIT @limit)",
-        "SELECT COUNT(*) FROM (SELECT TOP (@limit) 1 AS one FROM serial_key WHERE key_value = @key) t");
-
-    private const string AllKeysFilter = """
-        FROM serial_key k1 JOIN firearm_serial s ON s.id = k1.serial_id
-        WHERE k1.key_value = @k1
-          AND EXISTS (SELECT 1 FROM serial_key k2 WHERE k2.key_value = @k2 AND k2.serial_id = k1.serial_id)
-          AND EXISTS (SELECT 1 FROM serial_key k3 WHERE k3.key_value = @k3 AND k3.serial_id = k1.serial_id)
-        """;
-
-    /// <summary>Serials holding all three keys (repeat a key when there are fewer), driven by the first.</summary>
-    private static readonly SqlText ByAllKeys = new(
-        $"SELECT {CandidateColumns} {AllKeysFilter} LIMIT @cap",
-        $"SELECT TOP (@cap) {CandidateColumns} {AllKeysFilter}");
-
-    /// <summary>
-    /// Serials holding any of the keys, passed as one JSON array: a distance-2 query has thousands of
-    /// keys, more than a statement should carry as parameters.
-    /// </summary>
-    private static readonly SqlText ByAnyKey = new(
-        $"""
-        SELECT DISTINCT {CandidateColumns}
-        FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id
-        WHERE k.key_value IN (SELECT value FROM json_each(@keys)) LIMIT @cap
-        """,
-        $"""
-        SELECT DISTINCT TOP (@cap) {CandidateColumns}
-        FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id
-        WHERE k.key_value IN (SELECT CAST([value] AS BIGINT) FROM OPENJSON(@keys))
-        """);
-
-    public async Task<SerialMatches> FindAsync(DbSession session, SearchQuery query, CancellationToken ct)
+    public async Task<SerialMatches> FindAsync(SqlSession session, SearchQuery query)
     {
         var found = new Dictionary<long, (SerialCandidate, SerialMatch)>();
         var truncated = false;
@@ -119,7 +71,7 @@ public sealed class SerialSearch(TrigramStatistics statistics)
         {
             if (SerialKeys.ForUnreadable(query.Pattern) is { } unreadable)
             {
-                Verify(await ByAnyKeyAsync(session, unreadable, ct));
+                Verify(await ByAnyKeyAsync(session, unreadable));
             }
             else
             {
@@ -128,19 +80,19 @@ public sealed class SerialSearch(TrigramStatistics statistics)
                 var keys = SerialKeys.ForPattern(query.Pattern);
                 if (Math.Max(prefix.Length, suffix.Length) < AnchorLength && keys.Count > 0)
                 {
-                    Verify(await ByRarestKeysAsync(session, keys, ct));
+                    Verify(await ByRarestKeysAsync(session, keys));
                 }
                 else
                 {
                     Verify(prefix.Length >= suffix.Length
-                        ? await ByRangeAsync(session, ByCanonicalRange, prefix, ct)
-                        : await ByRangeAsync(session, ByReversedRange, SerialNormalizer.Reversed(suffix), ct), RangeCandidateCap);
+                        ? await ByRangeAsync(session, reversed: false, prefix)
+                        : await ByRangeAsync(session, reversed: true, SerialNormalizer.Reversed(suffix)), RangeCandidateCap);
                 }
             }
             return new SerialMatches(found, truncated);
         }
 
-        Verify(await QueryAsync(session, ByCanonical, new { canonical = query.Canonical, cap = CandidateCap }, ct));
+        Verify(await SearchQueries.ByCanonicalAsync(session, query.Canonical, CandidateCap));
         if (found.Count > 0)
         {
             return new SerialMatches(found, truncated);
@@ -157,31 +109,31 @@ public sealed class SerialSearch(TrigramStatistics statistics)
         var distance = Math.Min(DamerauLevenshtein.FuzzyThreshold(q.Length), SerialKeys.MaximumFuzzyDistance);
         if (distance >= 1)
         {
-            Verify(await ByAnyKeyAsync(session, SerialKeys.ForFuzzy(q, 1), ct));
+            Verify(await ByAnyKeyAsync(session, SerialKeys.ForFuzzy(q, 1)));
         }
         if (found.Count == 0)
         {
             // Partial: what was typed begins or ends a longer serial (the rest ground off), from the two ranges;
             // only then anywhere inside one, from the trigrams.
-            Verify(await ByRangeAsync(session, ByCanonicalRange, q, ct), RangeCandidateCap);
-            Verify(await ByRangeAsync(session, ByReversedRange, SerialNormalizer.Reversed(q), ct), RangeCandidateCap);
+            Verify(await ByRangeAsync(session, reversed: false, q), RangeCandidateCap);
+            Verify(await ByRangeAsync(session, reversed: true, SerialNormalizer.Reversed(q)), RangeCandidateCap);
             if (found.Count == 0)
             {
-                Verify(await ByRarestKeysAsync(session, SerialKeys.ForPartial(q), ct));
+                Verify(await ByRarestKeysAsync(session, SerialKeys.ForPartial(q)));
             }
         }
         if (found.Count == 0 && distance >= 2)
         {
-            Verify(await ByAnyKeyAsync(session, SerialKeys.ForFuzzy(q, 2), ct));
+            Verify(await ByAnyKeyAsync(session, SerialKeys.ForFuzzy(q, 2)));
         }
         return new SerialMatches(found, truncated);
     }
 
-    private Task<IReadOnlyCollection<SerialCandidate>> ByAnyKeyAsync(DbSession session, IReadOnlyList<long> keys, CancellationToken ct) =>
-        QueryAsync(session, ByAnyKey, new { keys = JsonSerializer.Serialize(keys), cap = CandidateCap }, ct);
+    private static async Task<IReadOnlyCollection<SerialCandidate>> ByAnyKeyAsync(SqlSession session, IReadOnlyList<long> keys) =>
+        await SearchQueries.ByAnyKeyAsync(session, keys, CandidateCap);
 
     /// <summary>Candidates holding every one of the (up to) three rarest keys.</summary>
-    private async Task<IReadOnlyCollection<SerialCandidate>> ByRarestKeysAsync(DbSession session, IReadOnlyList<long> keys, CancellationToken ct)
+    private async Task<IReadOnlyCollection<SerialCandidate>> ByRarestKeysAsync(SqlSession session, IReadOnlyList<long> keys)
     {
         if (keys.Count == 0)
         {
@@ -192,7 +144,7 @@ public sealed class SerialSearch(TrigramStatistics statistics)
         {
             var count = statistics.IsLoaded
                 ? statistics.Count(key)
-                : (await session.QueryAsync<long>(ProbeKey, new { key, limit = ProbeLimit }, ct))[0];
+                : await SearchQueries.CountKeyAsync(session, key, ProbeLimit);
             if (count == 0)
             {
                 return []; // a key nobody holds: nothing can match
@@ -200,24 +152,19 @@ public sealed class SerialSearch(TrigramStatistics statistics)
             counted.Add((key, count));
         }
         var rarest = counted.OrderBy(c => c.Count).ThenBy(c => c.Key).Select(c => c.Key).ToList();
-        return await QueryAsync(session, ByAllKeys, new
-        {
-            k1 = rarest[0],
-            k2 = rarest[Math.Min(1, rarest.Count - 1)],
-            k3 = rarest[Math.Min(2, rarest.Count - 1)],
-            cap = CandidateCap,
-        }, ct);
+        return await SearchQueries.ByAllKeysAsync(
+            session, rarest[0], rarest[Math.Min(1, rarest.Count - 1)], rarest[Math.Min(2, rarest.Count - 1)], CandidateCap);
     }
 
     /// <summary>
-    /// The serials whose canonical form (or, with <see cref="ByReversedRange"/>, its reverse) starts with
+    /// The serials whose canonical form (or, with <paramref name="reversed"/>, its reverse) starts with
     /// <paramref name="start"/>, from the index, up to the cap. Used for a long known beginning or ending,
     /// and for a pattern with no three adjacent known characters (<c>A?1?3?5?</c>).
     /// </summary>
-    private Task<IReadOnlyCollection<SerialCandidate>> ByRangeAsync(DbSession session, SqlText sql, string start, CancellationToken ct)
+    private static async Task<IReadOnlyCollection<SerialCandidate>> ByRangeAsync(SqlSession session, bool reversed, string start)
     {
         var to = start[..^1] + (char)(start[^1] + 1);
-        return QueryAsync(session, sql, new { from = start, to, cap = RangeCandidateCap }, ct);
+        return await SearchQueries.ByRangeAsync(session, reversed, start, to, RangeCandidateCap);
     }
 
     /// <summary>The characters before the first wildcard.</summary>
@@ -229,7 +176,4 @@ public sealed class SerialSearch(TrigramStatistics statistics)
 
     /// <summary>The characters after the last wildcard.</summary>
     public static string KnownSuffix(string canonicalPattern) => canonicalPattern[(canonicalPattern.LastIndexOfAny(['?', '*']) + 1)..];
-
-    private static async Task<IReadOnlyCollection<SerialCandidate>> QueryAsync(DbSession session, SqlText sql, object parameters, CancellationToken ct) =>
-        await session.QueryAsync<SerialCandidate>(sql, parameters, ct);
 }

@@ -1,4 +1,3 @@
-using Dapper;
 using IArms.Api.Data;
 using IArms.Core.Serials;
 
@@ -12,9 +11,6 @@ namespace IArms.Api.Search;
 /// </summary>
 public sealed class TrigramStatistics(Db db, ILogger<TrigramStatistics> logger) : BackgroundService
 {
-    private static readonly SqlText CountAll = SqlText.Same(
-        "SELECT key_value AS KeyValue, COUNT(*) AS Postings FROM serial_key WHERE key_value < @limit GROUP BY key_value");
-
     private readonly int[] _counts = new int[SerialKeys.TrigramKeyLimit];
     private volatile bool _loaded;
 
@@ -23,8 +19,14 @@ public sealed class TrigramStatistics(Db db, ILogger<TrigramStatistics> logger) 
 
     public int Count(long trigramKey) => Volatile.Read(ref _counts[trigramKey]);
 
-    /// <summary>Applies a write's key changes (+1 for stored keys, −1 for removed ones).</summary>
-    public void Apply(IEnumerable<long> keys, int delta)
+    /// <summary>Applies a committed write's key changes: −1 for each removed key, +1 for each stored one.</summary>
+    public void Apply(SerialIndex.KeyChanges changes)
+    {
+        Apply(changes.Removed, -1);
+        Apply(changes.Added, +1);
+    }
+
+    private void Apply(IEnumerable<long> keys, int delta)
     {
         foreach (var key in keys)
         {
@@ -40,9 +42,8 @@ public sealed class TrigramStatistics(Db db, ILogger<TrigramStatistics> logger) 
         try
         {
             var started = DateTime.UtcNow;
-            await using var connection = await db.OpenReadOnlyAsync(stoppingToken);
-            var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-                db.Sql(CountAll), new { limit = SerialKeys.TrigramKeyLimit }, cancellationToken: stoppingToken, flags: CommandFlags.None));
+            await using var session = await db.ReadAsync(stoppingToken);
+            var rows = await SearchQueries.CountTrigramsAsync(session, SerialKeys.TrigramKeyLimit);
             foreach (var row in rows)
             {
                 Interlocked.Add(ref _counts[row.KeyValue], (int)row.Postings);
@@ -54,11 +55,5 @@ public sealed class TrigramStatistics(Db db, ILogger<TrigramStatistics> logger) 
         {
             logger.LogWarning(e, "Trigram statistics could not be loaded; searches will ask the database instead");
         }
-    }
-
-    private sealed class Row
-    {
-        public long KeyValue { get; set; }
-        public long Postings { get; set; }
     }
 }

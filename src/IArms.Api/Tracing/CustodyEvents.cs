@@ -52,6 +52,22 @@ public static class CustodyEvents
         return made ?? (yearOfManufacture is { } year and >= 1 and <= 9999 ? new DateOnly(year, 1, 1) : null);
     }
 
+    /// <summary>
+    /// Validates request events against Core's rules and the stored chain (the events of one answer are judged
+    /// together, so an answer may bring its own <c>manufactured</c> event); null when they are all valid.
+    /// </summary>
+    public static Dictionary<string, List<string>>? Validate(
+        IReadOnlyList<(CustodyEvent Event, string Prefix)> incoming, IEnumerable<CustodyEvent> stored, int? yearOfManufacture, DateOnly today)
+    {
+        var made = ManufactureDate(stored.Concat(incoming.Select(i => i.Event)), yearOfManufacture);
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (e, prefix) in incoming)
+        {
+            Validate(e, made, today, prefix, errors);
+        }
+        return errors.Count == 0 ? null : errors;
+    }
+
     /// <summary>Runs Core's rules over request events, collecting errors under <paramref name="prefix"/> (e.g. <c>events[2].</c>).</summary>
     public static void Validate(
         CustodyEvent e, DateOnly? manufactureDate, DateOnly today, string prefix, Dictionary<string, List<string>> errors)

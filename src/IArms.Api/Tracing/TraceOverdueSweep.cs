@@ -17,10 +17,10 @@ public sealed class TracingOptions
 /// <see cref="SweepAsync"/> directly after moving the clock.
 /// </summary>
 public sealed class TraceOverdueSweep(
-    TraceRequestStore store, IOptions<TracingOptions> options, TimeProvider clock, ILogger<TraceOverdueSweep> logger) : BackgroundService
+    TraceRequestService service, IOptions<TracingOptions> options, TimeProvider clock, ILogger<TraceOverdueSweep> logger) : BackgroundService
 {
     /// <summary>Runs one sweep; returns the number of overdue alerts raised.</summary>
-    public Task<int> SweepAsync(CancellationToken ct) => store.SweepOverdueAsync(ct);
+    public Task<int> SweepAsync(CancellationToken ct) => service.SweepOverdueAsync(ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,22 +41,5 @@ public sealed class TraceOverdueSweep(
                 logger.LogWarning(e, "The trace-overdue sweep failed; it runs again in {Seconds} s", options.Value.OverdueSweepSeconds);
             }
         }
-    }
-}
-
-public static class TracingServices
-{
-    /// <summary>Registers the tracing feature's stores, options and overdue sweep.</summary>
-    public static IServiceCollection AddTracing(this IServiceCollection services)
-    {
-        services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.Section)
-            .Validate(o => o.OverdueSweepSeconds >= 1, $"{TracingOptions.Section}:OverdueSweepSeconds must be at least 1.")
-            .ValidateOnStart();
-        services.AddSingleton<CustodyEventStore>();
-        services.AddSingleton<TraceRequestStore>();
-        services.AddSingleton<TraceOverdueSweep>();
-        services.AddSingleton<Firearms.IFirearmChangeListener, TraceWithdrawal>();
-        services.AddHostedService(sp => sp.GetRequiredService<TraceOverdueSweep>());
-        return services;
     }
 }

@@ -1,7 +1,5 @@
 using IArms.Api.Agencies;
-using IArms.Api.Data;
 using IArms.Api.Infrastructure;
-using IArms.Core.Tracing;
 
 namespace IArms.Api.Tracing;
 
@@ -19,14 +17,14 @@ public static class TracingApi
     public static RouteGroupBuilder MapTracing(this IEndpointRouteBuilder routes)
     {
         var firearms = routes.MapGroup("/firearms/{id:long}").WithTags("Tracing");
-        firearms.MapPost("/custody-events", AddEvent).RequireAuthorization(Policies.RecordOrTrace).Validate<CustodyEventRequest>()
+        firearms.MapPost("/custody-events", AddEvent).RequireAuthorization(Policies.RecordOrTrace)
             .ProducesProblem(404)
             .WithName("AddCustodyEvent").WithSummary("Adds one custody event to a firearm's chain, with the caller's agency as its source.");
         firearms.MapGet("/trace", Trace).RequireAuthorization(Roles.Search).ProducesProblem(404)
             .WithName("GetTraceReport").WithSummary("The trace report: chain in time order, gaps, diversion point, time to crime, indicators.");
 
         var requests = routes.MapGroup("/trace-requests").WithTags("Trace requests").RequireAuthorization(Roles.Trace);
-        requests.MapPost("/", CreateRequest).Validate<CreateTraceRequest>().ProducesProblem(404)
+        requests.MapPost("/", CreateRequest).ProducesProblem(404)
             .WithName("CreateTraceRequest").WithSummary("Asks another agency for its records on a firearm; the addressee gets a trace-request alert.");
         requests.MapGet("/", ListRequests).ProducesValidationProblem()
             .WithName("ListTraceRequests").WithSummary("The caller agency's incoming and/or outgoing trace requests, newest first.");
@@ -34,7 +32,7 @@ public static class TracingApi
             .WithName("GetTraceRequestStats").WithSummary("Per addressee country: requests received, answered, median days to answer, overdue now.");
         requests.MapGet("/{id:long}", GetRequest).ProducesProblem(404)
             .WithName("GetTraceRequest").WithSummary("One trace request the caller's agency sent or received.");
-        requests.MapPost("/{id:long}/response", Answer).Validate<TraceAnswerRequest>()
+        requests.MapPost("/{id:long}/response", Answer)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .WithName("AnswerTraceRequest").WithSummary("The addressee answers, once; the events join the chain and the requester gets a trace-answered alert.");
         requests.MapPost("/{id:long}/close", Close).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
@@ -42,61 +40,48 @@ public static class TracingApi
         return requests;
     }
 
-    private static async Task<Results<Created<CustodyEventResponse>, ValidationProblem, ProblemHttpResult>> AddEvent(
-        long id, CustodyEventRequest request, Caller caller, Db db, CustodyEventStore store, TimeProvider clock, CancellationToken ct)
+    /// <summary>Registers the tracing feature's queries, service, options and overdue sweep.</summary>
+    public static IServiceCollection AddTracing(this IServiceCollection services)
     {
-        var now = clock.GetUtcNow();
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var firearm = await store.FindTraceableAsync(connection, tx, id, caller, ct);
-        if (firearm is null)
-        {
-            return FirearmNotFound(id);
-        }
-
-        var e = CustodyEvents.ToCore(request, "new", caller.AgencyCode, now);
-        var stored = (await store.ChainAsync(connection, tx, id, ct)).Select(CustodyEvents.ToCore);
-        if (CustodyEventStore.Validate([(e, "")], stored, firearm.YearOfManufacture, DateOnly.FromDateTime(now.UtcDateTime)) is { } errors)
-        {
-            return TypedResults.ValidationProblem(CustodyEvents.ToProblemErrors(errors), title: "The request is not valid.");
-        }
-
-        var eventId = await store.InsertAsync(connection, tx, id, e, caller.AgencyId, null, ct);
-        await tx.CommitAsync(ct);
-        // Events have no route of their own: they are read as part of the firearm's trace report.
-        return TypedResults.Created(TraceLocation(id), CustodyEvents.ToResponse(e with { Id = CustodyEvents.Id(eventId) }, id, null));
+        services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.Section)
+            .Validate(o => o.OverdueSweepSeconds >= 1, $"{TracingOptions.Section}:OverdueSweepSeconds must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<TracingQueries>();
+        services.AddSingleton<TraceRequestService>();
+        services.AddSingleton<TraceOverdueSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<TraceOverdueSweep>());
+        return services;
     }
+
+    private static async Task<Results<Created<CustodyEventResponse>, ValidationProblem, ProblemHttpResult>> AddEvent(
+        long id, CustodyEventRequest request, Caller caller, TraceRequestService service, CancellationToken ct) =>
+        await service.AddEventAsync(id, request, caller, ct) switch
+        {
+            // Events have no route of their own: they are read as part of the firearm's trace report.
+            TraceRequestService.AddEventOutcome.Added(var added) => TypedResults.Created(TraceLocation(id), added),
+            TraceRequestService.AddEventOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors, title: "The request is not valid."),
+            _ => FirearmNotFound(id),
+        };
 
     private static async Task<Results<Ok<TraceReportResponse>, ProblemHttpResult>> Trace(
-        long id, Caller caller, Db db, CustodyEventStore store, CancellationToken ct)
-    {
-        await using var connection = await db.OpenReadOnlyAsync(ct);
-        var firearm = await store.FindTraceableAsync(connection, null, id, caller, ct);
-        if (firearm is null)
-        {
-            return FirearmNotFound(id);
-        }
-        var rows = await store.ChainAsync(connection, null, id, ct);
-        var report = ChainAnalyzer.Analyze(rows.Select(CustodyEvents.ToCore), firearm.ObliteratedSerial);
-        var requests = rows.ToDictionary(r => CustodyEvents.Id(r.Id), r => r.TraceRequestId, StringComparer.Ordinal);
-        return TypedResults.Ok(CustodyEvents.ToResponse(id, report, requests));
-    }
+        long id, Caller caller, TracingQueries queries, CancellationToken ct) =>
+        await queries.ReportAsync(id, caller, ct) is { } report ? TypedResults.Ok(report) : FirearmNotFound(id);
 
     private static async Task<Results<Created<TraceRequestResponse>, ProblemHttpResult>> CreateRequest(
-        CreateTraceRequest request, Caller caller, TraceRequestStore store, CancellationToken ct) =>
-        await store.CreateAsync(request, caller, ct) switch
+        CreateTraceRequest request, Caller caller, TraceRequestService service, CancellationToken ct) =>
+        await service.CreateAsync(request, caller, ct) switch
         {
-            TraceRequestStore.CreateOutcome.Created(var created) => TypedResults.Created(RequestLocation(created.Id), created),
-            TraceRequestStore.CreateOutcome.AgencyNotFound =>
+            TraceRequestService.CreateOutcome.Created(var created) => TypedResults.Created(RequestLocation(created.Id), created),
+            TraceRequestService.CreateOutcome.AgencyNotFound =>
                 Problems.NotFound($"No agency has code '{request.ToAgency}'; GET /api/v1/agencies lists them."),
-            TraceRequestStore.CreateOutcome.ToSelf =>
+            TraceRequestService.CreateOutcome.ToSelf =>
                 Problems.BadRequest("toAgency", "'toAgency' is your own agency; a trace request asks another agency for its records."),
             _ => FirearmNotFound(request.FirearmId!.Value),
         };
 
     private static async Task<Results<Ok<TraceRequestPage>, ProblemHttpResult>> ListRequests(
-        Caller caller, TraceRequestStore store, CancellationToken ct,
-        string? direction = null, string? status = null, int? limit = null, string? cursor = null)
+        Caller caller, TracingQueries queries, CancellationToken ct,
+        string? direction, string? status, [AsParameters] PageRequest page)
     {
         if (direction is not null and not (TraceVocabulary.Incoming or TraceVocabulary.Outgoing))
         {
@@ -106,40 +91,40 @@ public static class TracingApi
         {
             return Problems.BadRequest("status", $"'status' must be one of {string.Join(", ", TraceVocabulary.Statuses)}.");
         }
-        if (Cursor.TryPage(limit, cursor, long.MaxValue, out var take, out var beforeId) is { } badPage)
+        if (page.TryRead(long.MaxValue, out var take, out var beforeId) is { } badPage)
         {
             return badPage;
         }
-        return TypedResults.Ok(await store.ListAsync(caller, direction, status, beforeId, take, ct));
+        return TypedResults.Ok(await queries.ListRequestsAsync(caller, direction, status, beforeId, take, ct));
     }
 
     private static async Task<Results<Ok<TraceRequestResponse>, ProblemHttpResult>> GetRequest(
-        long id, Caller caller, TraceRequestStore store, CancellationToken ct) =>
-        await store.GetAsync(id, caller, ct) is { } found ? TypedResults.Ok(found) : RequestNotFound(id);
+        long id, Caller caller, TracingQueries queries, CancellationToken ct) =>
+        await queries.GetRequestAsync(id, caller, ct) is { } found ? TypedResults.Ok(found) : RequestNotFound(id);
 
-    private static async Task<Ok<IReadOnlyList<TraceCountryStats>>> Stats(TraceRequestStore store, CancellationToken ct) =>
-        TypedResults.Ok(await store.StatsAsync(ct));
+    private static async Task<Ok<IReadOnlyList<TraceCountryStats>>> Stats(TracingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.StatsAsync(ct));
 
     private static async Task<Results<Ok<TraceRequestResponse>, ValidationProblem, ProblemHttpResult>> Answer(
-        long id, TraceAnswerRequest answer, Caller caller, TraceRequestStore store, CancellationToken ct) =>
-        await store.AnswerAsync(id, answer, caller, ct) switch
+        long id, TraceAnswerRequest answer, Caller caller, TraceRequestService service, CancellationToken ct) =>
+        await service.AnswerAsync(id, answer, caller, ct) switch
         {
-            TraceRequestStore.AnswerOutcome.Answered(var answered) => TypedResults.Ok(answered),
-            TraceRequestStore.AnswerOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors, title: "The request is not valid."),
-            TraceRequestStore.AnswerOutcome.NotAddressee => Forbidden($"Only the addressee of trace request {id} may answer it."),
-            TraceRequestStore.AnswerOutcome.NotOpen(var status) =>
+            TraceRequestService.AnswerOutcome.Answered(var answered) => TypedResults.Ok(answered),
+            TraceRequestService.AnswerOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors, title: "The request is not valid."),
+            TraceRequestService.AnswerOutcome.NotAddressee => Forbidden($"Only the addressee of trace request {id} may answer it."),
+            TraceRequestService.AnswerOutcome.NotOpen(var status) =>
                 Problems.Conflict($"Trace request {id} is {status}; a request is answered once, while it is open."),
-            TraceRequestStore.AnswerOutcome.FirearmWithdrawn => Problems.NotFound($"The firearm of trace request {id} has been withdrawn."),
+            TraceRequestService.AnswerOutcome.FirearmWithdrawn => Problems.NotFound($"The firearm of trace request {id} has been withdrawn."),
             _ => RequestNotFound(id),
         };
 
     private static async Task<Results<Ok<TraceRequestResponse>, ProblemHttpResult>> Close(
-        long id, Caller caller, TraceRequestStore store, CancellationToken ct) =>
-        await store.CloseAsync(id, caller, ct) switch
+        long id, Caller caller, TraceRequestService service, CancellationToken ct) =>
+        await service.CloseAsync(id, caller, ct) switch
         {
-            TraceRequestStore.CloseOutcome.Closed(var closed) => TypedResults.Ok(closed),
-            TraceRequestStore.CloseOutcome.NotRequester => Forbidden($"Only the agency that sent trace request {id} may close it."),
-            TraceRequestStore.CloseOutcome.AlreadyClosed => Problems.Conflict($"Trace request {id} is already closed."),
+            TraceRequestService.CloseOutcome.Closed(var closed) => TypedResults.Ok(closed),
+            TraceRequestService.CloseOutcome.NotRequester => Forbidden($"Only the agency that sent trace request {id} may close it."),
+            TraceRequestService.CloseOutcome.AlreadyClosed => Problems.Conflict($"Trace request {id} is already closed."),
             _ => RequestNotFound(id),
         };
 

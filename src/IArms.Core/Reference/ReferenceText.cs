@@ -219,8 +219,8 @@ public static partial class ReferenceText
 
     private static FrozenDictionary<char, string> BuildFoldMap()
     {
-        // .NET under InvariantGlobalization cannot decompose characters (string.Normalize is a
-        // no-op there), so the Latin letters found in manufacturers' names are listed by hand.
+        // The Latin letters found in manufacturers' names are listed by hand rather than decomposed by
+        // the platform's normaliser, so that resolution never changes with the host's ICU version.
         (string Letters, string Ascii)[] groups =
         [
             ("àáâãäåāăą", "a"), ("çćĉċč", "c"), ("ďđð", "d"), ("èéêëēĕėęě", "e"),

@@ -8,10 +8,8 @@ namespace IArms.Core.Serials;
 /// <em>canonical</em> serial (normalised, with look-alike characters folded together).
 /// </summary>
 /// <remarks>
-/// The project runs with <c>InvariantGlobalization</c>, where <see cref="string.Normalize()"/>
-/// silently returns its input unchanged, so diacritics are removed with a small fixed table
-/// instead. That is also what keeps stored index keys stable: they must not change when the
-/// host's ICU version does.
+/// Diacritics are removed with a small fixed table rather than the platform's normaliser, so
+/// that stored index keys stay stable: they must not change when the host's ICU version does.
 /// </remarks>
 public static class SerialNormalizer
 {

@@ -7,31 +7,42 @@ namespace IArms.Api.Tests.Data;
 
 /// <summary>
 /// No SQL Server runs on the build machines, so every T-SQL text the service can send is parsed with
-/// SQL Server's own parser: the migration scripts and every <see cref="SqlText"/> in the code.
+/// SQL Server's own parser: the migration scripts and every statement in the code, as the SQL Server dialect renders it.
 /// </summary>
 public class SqlServerDialectTests
 {
-    private static IEnumerable<TestCaseData> Migrations() =>
-        Directory.GetFiles(RepoPaths.Combine("src", "IArms.Api", "Data", "Migrations", "SqlServer"), "*.sql")
-            .Order()
-            .Select(f => new TestCaseData(f).SetName($"Migration {Path.GetFileName(f)} parses as T-SQL"));
+    public static IEnumerable<string> MigrationPaths() =>
+        Directory.GetFiles(RepoPaths.Combine("src", "IArms.Api", "Data", "Migrations", "SqlServer"), "*.sql").Order();
 
-    private static IEnumerable<(string Name, SqlText Sql)> Statements() =>
-        typeof(SqlText).Assembly.GetTypes()
+    private static IEnumerable<TestCaseData> Migrations() =>
+        MigrationPaths().Select(f => new TestCaseData(f).SetName($"Migration {Path.GetFileName(f)} parses as T-SQL"));
+
+    /// <summary>Every T-SQL statement text of the service, named for the test it appears in.</summary>
+    public static IEnumerable<(string Name, string Sql)> SqlServerStatements() => Statements();
+
+    /// <summary>
+    /// Every statement of the service as SQL Server would receive it: each <see cref="Sql"/> field (and array of them)
+    /// rendered through the SQL Server dialect, found by reflection.
+    /// </summary>
+    private static IEnumerable<(string Name, string Sql)> Statements() =>
+        typeof(Sql).Assembly.GetTypes()
             .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
-            .SelectMany(f => f.FieldType == typeof(SqlText)
-                ? [($"{f.DeclaringType!.Name}.{f.Name}", (SqlText)f.GetValue(null)!)]
-                : f.FieldType == typeof(SqlText[])
-                    ? ((SqlText[])f.GetValue(null)!).Select((sql, i) => ($"{f.DeclaringType!.Name}.{f.Name}[{i}]", sql))
+            .SelectMany(f => f.FieldType == typeof(Sql)
+                ? [($"{f.DeclaringType!.Name}.{f.Name}", ((Sql)f.GetValue(null)!).For(SqlServerDialect.Instance))]
+                : f.FieldType == typeof(Sql[])
+                    ? ((Sql[])f.GetValue(null)!).Select((sql, i) => ($"{f.DeclaringType!.Name}.{f.Name}[{i}]", sql.For(SqlServerDialect.Instance)))
                     : []);
 
     private static IEnumerable<TestCaseData> StatementCases() =>
-        Statements().Select(s => new TestCaseData(s.Name, s.Sql.SqlServer).SetName($"{s.Name} parses as T-SQL"));
+        Statements().Select(s => new TestCaseData(s.Name, s.Sql).SetName($"{s.Name} parses as T-SQL"));
+
+    /// <summary>Dapper expands <c>IN @list</c> into <c>IN (@list1, @list2, ...)</c> before SQL Server sees it.</summary>
+    public static string ExpandLists(string sql) =>
+        System.Text.RegularExpressions.Regex.Replace(sql, @"\bIN\s+(@\w+)", "IN ($1)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     private static IList<ParseError> Parse(string sql)
     {
-        // Dapper expands `IN @list` into `IN (@list1, @list2, ...)` before SQL Server sees it.
-        sql = System.Text.RegularExpressions.Regex.Replace(sql, @"\bIN\s+(@\w+)", "IN ($1)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        sql = ExpandLists(sql);
         var parser = new TSql160Parser(initialQuotedIdentifiers: true);
         using var reader = new StringReader(sql);
         parser.Parse(reader, out var errors);

@@ -1,6 +1,7 @@
 using System.Net;
 using Dapper;
 using IArms.Api.Data;
+using IArms.Api.Hosting;
 using IArms.Api.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,25 +13,25 @@ public class SqliteStorageTests
     [Test]
     public async Task TheDatabaseFileIsMigratedInWalModeWithForeignKeysAndDurableCommits()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
 
         Assert.That(File.Exists(app.DatabasePath), Is.True);
-        var db = app.Services.GetRequiredService<Db>();
-        await using var connection = await db.OpenAsync();
-        Assert.That(await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
-        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys"), Is.EqualTo(1));
-        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"), Is.EqualTo(2), "FULL");
-        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout"), Is.GreaterThan(0));
-        var applied = (await connection.QueryAsync<string>("SELECT ScriptName FROM SchemaVersions")).ToList();
+        // A session of the service's own: the settings checked are those it sets on its connections.
+        await using var session = await app.Services.GetRequiredService<Db>().PrimaryAsync(CancellationToken.None);
+        Assert.That(await session.QuerySingleAsync<string>(new Sql("PRAGMA journal_mode")), Is.EqualTo("wal"));
+        Assert.That(await session.QuerySingleAsync<long>(new Sql("PRAGMA foreign_keys")), Is.EqualTo(1));
+        Assert.That(await session.QuerySingleAsync<long>(new Sql("PRAGMA synchronous")), Is.EqualTo(2), "FULL");
+        Assert.That(await session.QuerySingleAsync<long>(new Sql("PRAGMA busy_timeout")), Is.GreaterThan(0));
+        var applied = await session.QueryAsync<string>(new Sql("SELECT ScriptName FROM SchemaVersions"));
         Assert.That(applied, Has.Some.Contains("0001_foundation"));
     }
 
     [Test]
     public async Task MigratingAgainIsANoOp()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
         var migrator = app.Services.GetRequiredService<Migrator>();
@@ -41,7 +42,7 @@ public class SqliteStorageTests
     [Test]
     public async Task TheBootstrapAdminKeyIsCreatedOnlyOnce()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = app.Admin();
         await (await client.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
         var initializer = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DatabaseInitializer>().Single();
@@ -55,18 +56,18 @@ public class SqliteStorageTests
     [Test]
     public async Task ForeignKeysAreEnforced()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var client = app.Admin();
         await (await client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
-        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
-        await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(
-            "INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at) VALUES (999, x'00', 'x', 'search', 'x', '2026-01-01')"));
+        await using var session = await app.Services.GetRequiredService<Db>().PrimaryAsync(CancellationToken.None);
+        await Assert.ThrowsAsync<SqliteException>(() => session.ExecuteAsync(new Sql(
+            "INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at) VALUES (999, x'00', 'x', 'search', 'x', '2026-01-01')")));
     }
 
     [Test]
     public async Task ARevokedBootstrapKeyIsNotRevivedAndDoesNotStopTheService()
     {
-        using var app = new IArmsApplication();
+        using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var admin = app.Admin();
         var keys = await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(System.Net.HttpStatusCode.OK);
         await (await admin.DeleteAsync($"/api/v1/agencies/HQ/api-keys/{(long)keys[0]!["id"]!}")).ExpectAsync(System.Net.HttpStatusCode.NoContent);

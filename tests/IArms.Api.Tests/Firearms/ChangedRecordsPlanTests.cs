@@ -1,5 +1,5 @@
 using System.Net;
-using Dapper;
+using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
 using IArms.Api.Tests.Infrastructure;
@@ -28,8 +28,8 @@ public class ChangedRecordsPlanTests : ApiFixture
             await (await owner.PostJsonAsync("/api/v1/firearms", body)).ExpectAsync(HttpStatusCode.Created);
         }
         App.Clock.Now = start;
-        await using var connection = await App.Services.GetRequiredService<Db>().OpenAsync();
-        _agencyId = await connection.ExecuteScalarAsync<long>("SELECT id FROM agency WHERE code = 'NL-KLPD'");
+        await using var session = await App.Services.GetRequiredService<Db>().PrimaryAsync(CancellationToken.None);
+        _agencyId = (await AgencyQueries.FindIdAsync(session, "NL-KLPD"))!.Value;
     }
 
     [TestCase(0, null)]
@@ -38,26 +38,25 @@ public class ChangedRecordsPlanTests : ApiFixture
     [TestCase(15, "lost")]
     public async Task BothWaysGiveTheSamePages(int minutes, string? status)
     {
-        var filters = FirearmSql.ListFilters.UpdatedSince | (status is null ? 0 : FirearmSql.ListFilters.Status);
+        var filters = FirearmQueries.ListFilters.UpdatedSince | (status is null ? 0 : FirearmQueries.ListFilters.Status);
         var since = App.Clock.Now.AddMinutes(minutes);
 
         var byId = await PagesAsync(filters, since, status);
-        var fromIndex = await PagesAsync(filters | FirearmSql.ListFilters.FromUpdatedIndex, since, status);
+        var fromIndex = await PagesAsync(filters | FirearmQueries.ListFilters.FromUpdatedIndex, since, status);
 
         Assert.That(byId, Is.Not.Empty);
         Assert.That(fromIndex, Is.EqualTo(byId));
     }
 
     /// <summary>Every id, page by page (pages of 4), as the cursor walks them.</summary>
-    private async Task<List<long>> PagesAsync(FirearmSql.ListFilters filters, DateTimeOffset since, string? status)
+    private async Task<List<long>> PagesAsync(FirearmQueries.ListFilters filters, DateTimeOffset since, string? status)
     {
-        var db = App.Services.GetRequiredService<Db>();
-        await using var connection = await db.OpenAsync();
+        await using var session = await App.Services.GetRequiredService<Db>().PrimaryAsync(CancellationToken.None);
         var ids = new List<long>();
         var afterId = 0L;
         while (true)
         {
-            var page = (await connection.QueryAsync<FirearmRow>(db.Sql(FirearmSql.SelectPage(filters)), new
+            var page = (await session.QueryAsync<FirearmRow>(FirearmQueries.SelectPage(filters), new
             {
                 afterId, status, type = (string?)null, countryCode = (string?)null, make = (string?)null, canonicalMake = (string?)null,
                 updatedSince = since.ToUniversalTime(), take = 4, callerAgencyId = _agencyId, callerCountry = "NL",

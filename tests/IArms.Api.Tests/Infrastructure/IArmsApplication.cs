@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Net.Http.Json;
 using IArms.Api.Data;
 using Microsoft.AspNetCore.Builder;
@@ -9,8 +10,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace IArms.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The real service over real HTTP (TestServer) on a real SQLite file of its own, with a clock the
-/// tests can move. One per test fixture.
+/// The real service over real HTTP (TestServer) on a database of its own, with a clock the tests can move. One per
+/// test fixture. The database is a SQLite file, or, when <c>IARMS_TEST_SQLSERVER</c> holds a connection string (and
+/// the fixture did not ask for SQLite), a database created for the fixture on that server by the <c>migrate</c>
+/// path and dropped afterwards.
 /// </summary>
 public sealed class IArmsApplication : WebApplicationFactory<Program>
 {
@@ -19,13 +22,33 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "iarms-tests", Guid.NewGuid().ToString("N"));
     private readonly DatabaseProvider _provider;
     private readonly string? _connectionString;
+    private readonly string? _readOnlyConnectionString;
 
-    public IArmsApplication(DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null)
+    /// <param name="readOnlyConnectionString">
+    /// <c>ConnectionStrings:IArmsReadOnly</c>, the readable secondary; none by default, so that reads go to the primary.
+    /// </param>
+    /// <param name="provider">The engine; by default SQL Server when <c>IARMS_TEST_SQLSERVER</c> is set, SQLite otherwise.</param>
+    /// <param name="connectionString">A SQLite connection string, or the SQL Server to create the fixture's database on.</param>
+    public IArmsApplication(DatabaseProvider? provider = null, string? connectionString = null, string? readOnlyConnectionString = null)
     {
-        _provider = provider;
-        _connectionString = connectionString;
+        _provider = provider ?? (SqlServerDatabase.Server is null ? DatabaseProvider.Sqlite : DatabaseProvider.SqlServer);
+        _readOnlyConnectionString = readOnlyConnectionString;
         Directory.CreateDirectory(_folder);
+        if (_provider == DatabaseProvider.SqlServer)
+        {
+            _sqlServer = SqlServerDatabase.Create(connectionString ?? SqlServerDatabase.Server
+                ?? throw new InvalidOperationException("SQL Server tests need a connection string (IARMS_TEST_SQLSERVER)."));
+            _connectionString = _sqlServer.ConnectionString;
+        }
+        else
+        {
+            _connectionString = connectionString;
+        }
     }
+
+    private readonly SqlServerDatabase? _sqlServer;
+
+    public DatabaseProvider Provider => _provider;
 
     /// <summary>Configuration a fixture sets for its own host, applied after the defaults above.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
@@ -40,6 +63,10 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _provider.ToString());
         builder.UseSetting("ConnectionStrings:IArms", _connectionString ?? $"Data Source={DatabasePath}");
         builder.UseSetting("IArms:BootstrapAdminKey", AdminKey);
+        if (_readOnlyConnectionString is not null)
+        {
+            builder.UseSetting("ConnectionStrings:IArmsReadOnly", _readOnlyConnectionString);
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -85,6 +112,7 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            _sqlServer?.Drop();
             try
             {
                 Directory.Delete(_folder, recursive: true);
@@ -120,6 +148,56 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
 
     /// <summary>A test-only header: the remote address the request appears to come from.</summary>
     public const string RemoteAddressHeader = "X-Test-Remote-Address";
+}
+
+/// <summary>A database of one fixture's own on the SQL Server named by <c>IARMS_TEST_SQLSERVER</c>.</summary>
+public sealed class SqlServerDatabase
+{
+    /// <summary>The server the whole suite runs on, when set.</summary>
+    public static string? Server =>
+        Environment.GetEnvironmentVariable("IARMS_TEST_SQLSERVER") is { Length: > 0 } value ? value : null;
+
+    private readonly string _name;
+
+    private SqlServerDatabase(string connectionString, string name)
+    {
+        ConnectionString = connectionString;
+        _name = name;
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Creates and migrates a fresh database the way an operator does: the <c>migrate</c> command's path.</summary>
+    public static SqlServerDatabase Create(string server)
+    {
+        var name = "iarms_test_" + Guid.NewGuid().ToString("N");
+        var connectionString = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(server) { InitialCatalog = name }.ConnectionString;
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:IArms"] = connectionString })
+            .Build();
+        using var db = new Db(Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Provider = DatabaseProvider.SqlServer }), configuration);
+        new Migrator(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).Migrate(createDatabase: true);
+        return new SqlServerDatabase(connectionString, name);
+    }
+
+    /// <summary>Drops the database; a failure is left for the server's operator (the test result stands).</summary>
+    public void Drop()
+    {
+        Microsoft.Data.SqlClient.SqlConnection.ClearAllPools();
+        var master = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(ConnectionString) { InitialCatalog = "master" }.ConnectionString;
+        try
+        {
+            using var connection = new Microsoft.Data.SqlClient.SqlConnection(master);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"DROP DATABASE [{_name}]";
+            command.ExecuteNonQuery();
+        }
+        catch (Microsoft.Data.SqlClient.SqlException e)
+        {
+            TestContext.Progress.WriteLine($"Could not drop test database {_name}: {e.Message}");
+        }
+    }
 }
 
 /// <summary>A clock the tests set and move.</summary>

@@ -37,6 +37,22 @@ public class ReferenceTableTests : ApiFixture
         Assert.That(body["dataQuality"]!["issues"]!.AsArray(), Is.Empty);
     }
 
+    [TestCase("makes")]
+    [TestCase("calibres")]
+    public async Task ANewDatabaseHoldsExactlyTheSeedFile(string collection)
+    {
+        var seed = IArms.Api.Reference.ReferenceSeed.Load();
+        var expected = (collection == "makes" ? seed.Makes : seed.Calibres)
+            .Select(e => $"{e.Id} {e.Name} {e.CountryCode} [{string.Join("|", e.Aliases)}]").ToList();
+        var listed = await (await _recorder.GetAsync($"/api/v1/reference/{collection}?limit=500")).ExpectAsync(HttpStatusCode.OK);
+        var seeded = listed.AsArray()
+            .Where(e => (long)e!["id"]! <= expected.Count) // the other tests of this fixture may add entries
+            .OrderBy(e => (long)e!["id"]!)
+            .Select(e => $"{(long)e!["id"]!} {(string?)e["canonicalName"]} {(string?)e["countryCode"]} [{string.Join("|", e["aliases"]!.AsArray().Select(a => (string?)a))}]")
+            .ToList();
+        Assert.That(seeded, Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task AnUnknownMakeIsAcceptedWithADataQualityIssue()
     {
@@ -97,6 +113,33 @@ public class ReferenceTableTests : ApiFixture
         Assert.That(alias["entry"]!["aliases"]!.AsArray().Select(a => (string?)a), Does.Contain("Quill & Feather"));
         var viaAlias = await RecordAsync(Firearm("RR-0002") with { Make = "QUILL AND FEATHER" });
         Assert.That((string?)viaAlias["canonicalMake"], Is.EqualTo("Quillfeather Armory Ltd"));
+    }
+
+    [Test]
+    public async Task AReferenceChangeReachesSystemsSyncingWithUpdatedSince()
+    {
+        var record = await RecordAsync(Firearm("SYNC-0001") with { Make = "Marrowbone Gunworks", Calibre = "11x77 marrow" });
+        var id = (long)record["id"]!;
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        var since = App.Clock.Now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        async Task<JsonNode?> Synced() =>
+            (await (await _recorder.GetAsync($"/api/v1/firearms?updatedSince={since}&limit=500")).ExpectAsync(HttpStatusCode.OK))["items"]!
+                .AsArray().SingleOrDefault(i => (long)i!["id"]! == id);
+        Assert.That(await Synced(), Is.Null, "nothing changed since");
+
+        App.Clock.Advance(TimeSpan.FromMinutes(5));
+        await (await _admin.PostJsonAsync("/api/v1/reference/makes", new { canonicalName = "Marrowbone Gunworks Ltd" })).ExpectAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/api/v1/reference/calibres", new { canonicalName = "11x77mm Marrow", aliases = new[] { "11x77 marrow" } }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var synced = await Synced();
+        Assert.That(synced, Is.Not.Null, "a record whose canonical make changed must be listed as changed");
+        Assert.That((string?)synced!["canonicalMake"], Is.EqualTo("Marrowbone Gunworks Ltd"));
+        Assert.That((string?)synced["canonicalCalibre"], Is.EqualTo("11x77mm Marrow"));
+        Assert.That(DateTimeOffset.Parse((string)synced["updatedAt"]!, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(App.Clock.Now));
+        var read = await _recorder.GetAsync($"/api/v1/firearms/{id}");
+        Assert.That(read.Headers.ETag, Is.Not.EqualTo(null));
+        Assert.That(read.Headers.ETag!.Tag, Is.Not.EqualTo("\"1\""), "the record's version moves with it, so a stale If-Match is refused");
     }
 
     [Test]

@@ -6,92 +6,10 @@ using Microsoft.Data.Sqlite;
 
 namespace IArms.Api.Data;
 
-/// <summary>
-/// A connection for the paths that run on every request (authentication, search, the audit writer),
-/// which keeps its prepared statements between uses. SQLite compiles a statement each time a new command
-/// runs it, and for the search's SELECTs compiling was a large share of the work (keeping them prepared
-/// raised exact-search throughput by a third; see docs/benchmarks.md); a session keeps one prepared
-/// command per statement on a connection that stays open, and goes back to a small pool when disposed.
-/// On SQL Server, which caches plans itself, a session is a pooled connection used through Dapper.
-/// Rows are mapped by Dapper in both cases. Parameters are the public properties of <c>args</c>, of
-/// simple types (numbers, strings, byte arrays, dates); lists are passed as JSON and opened with
-/// <c>json_each</c> / <c>OPENJSON</c>, so that a statement's text never changes with its arguments.
-/// </summary>
-public abstract class DbSession : IAsyncDisposable
-{
-    public abstract DbConnection Connection { get; }
-
-    public abstract Task<List<T>> QueryAsync<T>(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct);
-
-    public abstract Task<int> ExecuteAsync(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct);
-
-    public Task<List<T>> QueryAsync<T>(SqlText sql, object? args, CancellationToken ct) => QueryAsync<T>(sql, args, null, ct);
-
-    public async Task<T?> QueryFirstOrDefaultAsync<T>(SqlText sql, object? args, CancellationToken ct) =>
-        (await QueryAsync<T>(sql, args, null, ct)) is [var first, ..] ? first : default;
-
-    public abstract ValueTask DisposeAsync();
-}
-
-/// <summary>A session on SQL Server: the pooled connection, with Dapper.</summary>
-internal sealed class DapperSession(DbConnection connection, DatabaseProvider provider) : DbSession
-{
-    public override DbConnection Connection => connection;
-
-    public override async Task<List<T>> QueryAsync<T>(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct) =>
-        (await connection.QueryAsync<T>(new CommandDefinition(sql.For(provider), args, tx, cancellationToken: ct))).AsList();
-
-    public override Task<int> ExecuteAsync(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(sql.For(provider), args, tx, cancellationToken: ct));
-
-    public override ValueTask DisposeAsync() => connection.DisposeAsync();
-}
-
-/// <summary>
-/// A session on SQLite: a lease on a <see cref="SqliteStatements"/> (an open connection and its prepared
-/// commands) from the pool. Disposing the lease gives the connection back, once; a lease used after that throws.
-/// </summary>
-internal sealed class SqliteSession(SqliteStatements statements, SqliteSessionPool pool) : DbSession
-{
-    private SqliteStatements? _statements = statements;
-
-    private SqliteStatements Statements => _statements ?? throw new ObjectDisposedException(nameof(DbSession));
-
-    public override DbConnection Connection => Statements.Connection;
-
-    // SQLite runs synchronously; the Task is only the shape the callers share with SQL Server.
-    public override Task<List<T>> QueryAsync<T>(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct) =>
-        Run(Statements, s => s.Query<T>(sql.Sqlite, args, tx), ct);
-
-    public override Task<int> ExecuteAsync(SqlText sql, object? args, DbTransaction? tx, CancellationToken ct) =>
-        Run(Statements, s => s.Prepare(sql.Sqlite, args, tx).ExecuteNonQuery(), ct);
-
-    private static Task<TResult> Run<TResult>(SqliteStatements statements, Func<SqliteStatements, TResult> statement, CancellationToken ct)
-    {
-        if (ct.IsCancellationRequested)
-        {
-            return Task.FromCanceled<TResult>(ct);
-        }
-        try
-        {
-            return Task.FromResult(statement(statements));
-        }
-        catch (Exception e)
-        {
-            statements.Broken = true;
-            return Task.FromException<TResult>(e);
-        }
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _statements, null) is { } statements)
-        {
-            pool.Return(statements);
-        }
-        return ValueTask.CompletedTask;
-    }
-}
+// The SQLite half of SqlSession's prepared-statement cache. SQLite compiles a statement each time a new command
+// runs it, and for the search's SELECTs compiling was a large share of the work: a pooled connection keeps one
+// prepared command per statement text, and binds simple parameters itself (lists arrive as one JSON text, so a
+// statement's text never changes with its arguments). Anything else goes through Dapper on the same connection.
 
 /// <summary>An open SQLite connection with one prepared command per statement text.</summary>
 internal sealed class SqliteStatements(SqliteConnection connection)
@@ -225,11 +143,26 @@ internal static class SessionValues
 
 /// <summary>
 /// Binds the public properties of an argument object to a command's parameters, by name, as Dapper would
-/// for the same types: enums as their number. Lists are refused: pass them as JSON.
+/// for the same types: enums as their number. Types with other properties are left to Dapper (<see cref="CanBind"/>).
 /// </summary>
 internal static class SessionParameters
 {
     private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get)[]> Accessors = new();
+    private static readonly ConcurrentDictionary<Type, bool> Bindable = new();
+
+    /// <summary>True when every property of <paramref name="args"/> is of a simple type this binder handles as Dapper would.</summary>
+    public static bool CanBind(object? args) => args is null || Bindable.GetOrAdd(args.GetType(), type =>
+    {
+        try
+        {
+            Accessors.GetOrAdd(type, Describe);
+            return true;
+        }
+        catch (NotSupportedException)
+        {
+            return false;
+        }
+    });
 
     public static void Bind(SqliteCommand command, object? args)
     {
@@ -275,7 +208,7 @@ internal static class SessionParameters
                 if (!(kind.IsPrimitive || kind == typeof(string) || kind == typeof(byte[]) || kind == typeof(decimal) || kind == typeof(Guid)
                       || kind == typeof(DateTimeOffset) || kind == typeof(DateTime) || kind == typeof(DateOnly) || kind == typeof(TimeOnly)))
                 {
-                    throw new NotSupportedException($"Parameter {p.Name} of type {p.PropertyType.Name} cannot be bound by a session; pass lists as JSON.");
+                    throw new NotSupportedException($"Parameter {p.Name} of type {p.PropertyType.Name} is left to Dapper.");
                 }
                 return ("@" + p.Name, (Func<object, object?>)p.GetValue);
             })

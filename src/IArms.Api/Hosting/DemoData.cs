@@ -1,16 +1,15 @@
-using Dapper;
 using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
 using IArms.Api.Tracing;
 
-namespace IArms.Api.Demo;
+namespace IArms.Api.Hosting;
 
 /// <summary>
 /// A few agencies, keys and records so that a newcomer can try the API at once (<c>scripts/run.sh</c>).
 /// The keys are fixed and public: demo databases only.
 /// </summary>
-public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms, TraceRequestStore traces, ILogger<DemoData> logger)
+public sealed class DemoData(Db db, AgencyQueries agencies, FirearmQueries records, FirearmService firearms, TraceRequestService traces, ILogger<DemoData> logger)
 {
     public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
     [
@@ -21,16 +20,11 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
         ("UA-NCB", "INTERPOL NCB Kyiv", "UA", "demo-ua-ncb-key-0000000000000005", [Roles.Search, Roles.Record, Roles.Trace]),
     ];
 
-    private static readonly SqlText CountFirearms = SqlText.Same("SELECT COUNT(*) FROM firearm");
-
     public async Task SeedAsync(CancellationToken ct)
     {
-        await using (var connection = await db.OpenAsync(ct))
+        if (await records.AnyAsync(ct))
         {
-            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountFirearms), cancellationToken: ct)) > 0)
-            {
-                return;
-            }
+            return;
         }
 
         var callers = new Dictionary<string, Caller>();
@@ -40,8 +34,8 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
             var id = (await agencies.FindIdAsync(code, ct))!.Value;
             if (created is not null)
             {
-                await using var connection = await db.OpenAsync(ct);
-                var issued = await agencies.CreateKeyAsync(connection, null, id, key, roles, "demo key", ct);
+                await using var session = await db.PrimaryAsync(ct);
+                var issued = await agencies.CreateKeyAsync(session, id, key, roles, "demo key");
                 callers[code] = new Caller(id, code, country, issued.Id, roles.ToHashSet());
             }
         }
@@ -53,7 +47,7 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
         var recorded = new Dictionary<string, long>();
         foreach (var (owner, record) in Records())
         {
-            if (await firearms.CreateAsync(record, callers[owner], ct) is FirearmStore.CreateOutcome.Created(var saved))
+            if (await firearms.CreateAsync(record, callers[owner], ct) is FirearmService.CreateOutcome.Created(var saved))
             {
                 recorded[record.ExternalId!] = saved.Record.Id;
             }
@@ -73,7 +67,7 @@ public sealed class DemoData(Db db, AgencyStore agencies, FirearmStore firearms,
     {
         var outcome = await traces.CreateAsync(
             new CreateTraceRequest(firearmId, addressee.AgencyCode, "urgent", "AKM seized in Hamburg; serial partly ground. Please trace.", null), requester, ct);
-        if (outcome is not TraceRequestStore.CreateOutcome.Created(var request))
+        if (outcome is not TraceRequestService.CreateOutcome.Created(var request))
         {
             return;
         }

@@ -1,0 +1,24 @@
+namespace IArms.Api.Alerts;
+
+/// <summary>The kinds of alert an agency receives.</summary>
+public static class AlertKinds
+{
+    /// <summary>Another agency's search found one of the agency's wanted records.</summary>
+    public const string Hit = "hit";
+    public const string TraceRequest = "trace-request";
+    public const string TraceAnswered = "trace-answered";
+    public const string TraceOverdue = "trace-overdue";
+
+    public static readonly IReadOnlyList<string> All = [Hit, TraceRequest, TraceAnswered, TraceOverdue];
+}
+
+/// <summary>An alert to raise, written by the feature that detects it inside its own transaction.</summary>
+public sealed record NewAlert(
+    long AgencyId, string Kind, string Message, long? FirearmId = null, long? FromAgencyId = null,
+    string? SearchId = null, long? TraceRequestId = null, string? Purpose = null);
+
+public sealed record AlertResponse(
+    long Id, string Kind, string Message, long? FirearmId, string? FromAgency, string? FromCountry,
+    string? SearchId, long? TraceRequestId, string? Purpose, DateTimeOffset CreatedAt, DateTimeOffset? AcknowledgedAt);
+
+public sealed record AlertPage(IReadOnlyList<AlertResponse> Items, string? NextCursor);

@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using IArms.Api.Agencies;
+using IArms.Api.Data;
+using IArms.Api.Search;
+using IArms.Api.Tracing;
+using IArms.Core.Serials;
+
+namespace IArms.Api.Firearms;
+
+/// <summary>The values written for a record: the request plus what the service derives from it.</summary>
+public sealed class StoredFirearm : FirearmColumns
+{
+    public string CanonicalSerial { get; set; } = "";
+    public IReadOnlyList<OtherSerial> OtherSerialList { get; set; } = [];
+    public IReadOnlyList<string> VisibilityCountries { get; set; } = [];
+    public DateTimeOffset Now { get; set; }
+    public long ExpectedVersion { get; set; }
+}
+
+/// <summary>
+/// Creates, replaces and withdraws records. What must change with a record changes in its transaction, by
+/// explicit calls: its country list, its serials in the search tables (<see cref="SerialIndex"/>) and, on
+/// withdrawal, the trace requests that shared it. The in-memory trigram counts change only after the commit,
+/// so a rolled-back write never moves them.
+/// </summary>
+public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicalizer canonicalizer, TrigramStatistics statistics)
+{
+    public sealed record Saved(FirearmResponse Record, long Version);
+
+    public abstract record CreateOutcome
+    {
+        public sealed record Created(Saved Saved) : CreateOutcome;
+        public sealed record AlreadyExists(Saved Saved) : CreateOutcome;
+        public sealed record ExternalIdTaken(long ExistingId) : CreateOutcome;
+    }
+
+    public abstract record UpdateOutcome
+    {
+        public sealed record Updated(Saved Saved) : UpdateOutcome;
+        public sealed record NotFound : UpdateOutcome;
+        public sealed record NotOwner : UpdateOutcome;
+        public sealed record Stale : UpdateOutcome;
+        public sealed record ExternalIdTaken(long ExistingId) : UpdateOutcome;
+    }
+
+    public async Task<CreateOutcome> CreateAsync(FirearmRequest request, Caller caller, CancellationToken ct)
+    {
+        var record = Prepare(request, caller.AgencyId);
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var session = await db.WriteAsync(ct);
+            var existing = await FirearmQueries.FindLiveByExternalIdAsync(session, caller.AgencyId, record.ExternalId);
+            if (existing is not null)
+            {
+                // A resent record is not duplicated: the same content answers with the stored record.
+                if (existing.ContentHash == record.ContentHash)
+                {
+                    return new CreateOutcome.AlreadyExists((await FirearmQueries.GetAsync(session, existing.Id, caller))!);
+                }
+                return new CreateOutcome.ExternalIdTaken(existing.Id);
+            }
+
+            try
+            {
+                record.Id = (await FirearmQueries.InsertAsync(session, record)).Id;
+                await FirearmQueries.WriteVisibilityAsync(session, record, replacing: false);
+                var keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false);
+                var saved = await FirearmQueries.GetAsync(session, record.Id, caller);
+                await session.CommitAsync();
+                statistics.Apply(keys);
+                return new CreateOutcome.Created(saved!);
+            }
+            catch (Exception e) when (attempt == 0 && db.Dialect.IsUniqueViolation(e))
+            {
+                // Another writer inserted the same external id between our check and our insert: look again
+                // (the session rolls back as it is disposed).
+            }
+        }
+    }
+
+    /// <summary>Replaces the record if <paramref name="precondition"/> accepts its current version (the If-Match check).</summary>
+    public async Task<UpdateOutcome> UpdateAsync(long id, Func<long, bool> precondition, FirearmRequest request, Caller caller, CancellationToken ct)
+    {
+        var record = Prepare(request, caller.AgencyId);
+        record.Id = id;
+        try
+        {
+            return await ReplaceAsync(record, precondition, caller, ct);
+        }
+        catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            // A concurrent create took the new external id after our check; the replace was rolled back.
+            await using var session = await db.PrimaryAsync(ct);
+            var taken = await FirearmQueries.FindLiveByExternalIdAsync(session, caller.AgencyId, record.ExternalId);
+            return new UpdateOutcome.ExternalIdTaken(taken?.Id ?? 0);
+        }
+    }
+
+    private async Task<UpdateOutcome> ReplaceAsync(StoredFirearm record, Func<long, bool> precondition, Caller caller, CancellationToken ct)
+    {
+        SerialIndex.KeyChanges keys;
+        Saved? saved;
+        await using (var session = await db.WriteAsync(ct))
+        {
+            var current = await FirearmQueries.GetAsync(session, record.Id, caller);
+            if (current is null)
+            {
+                return new UpdateOutcome.NotFound();
+            }
+            if (current.Record.OwnerAgency != caller.AgencyCode)
+            {
+                return new UpdateOutcome.NotOwner();
+            }
+            if (!precondition(current.Version))
+            {
+                return new UpdateOutcome.Stale();
+            }
+            // The update itself re-checks the version, so a writer that commits in between still loses.
+            record.ExpectedVersion = current.Version;
+            var clash = await FirearmQueries.FindLiveByExternalIdAsync(session, caller.AgencyId, record.ExternalId);
+            if (clash is not null && clash.Id != record.Id)
+            {
+                return new UpdateOutcome.ExternalIdTaken(clash.Id);
+            }
+            if (await FirearmQueries.UpdateAsync(session, record) is null)
+            {
+                return new UpdateOutcome.Stale();
+            }
+            await FirearmQueries.WriteVisibilityAsync(session, record, replacing: true);
+            keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: true);
+            saved = await FirearmQueries.GetAsync(session, record.Id, caller);
+            await session.CommitAsync();
+        }
+        statistics.Apply(keys);
+        return new UpdateOutcome.Updated(saved!);
+    }
+
+    public enum WithdrawOutcome { Withdrawn, NotFound, NotOwner }
+
+    public async Task<WithdrawOutcome> WithdrawAsync(long id, Caller caller, CancellationToken ct)
+    {
+        SerialIndex.KeyChanges keys;
+        await using (var session = await db.WriteAsync(ct))
+        {
+            var current = await FirearmQueries.GetAsync(session, id, caller);
+            if (current is null)
+            {
+                return WithdrawOutcome.NotFound;
+            }
+            if (current.Record.OwnerAgency != caller.AgencyCode)
+            {
+                return WithdrawOutcome.NotOwner;
+            }
+            var now = clock.GetUtcNow();
+            await FirearmQueries.WithdrawAsync(session, id, now);
+            keys = await SerialIndex.ReplaceAsync(session, id, null, existed: true);
+            // Open requests can no longer be answered, must not fall overdue, and must not keep sharing the record.
+            await TracingQueries.CloseRequestsOfFirearmAsync(session, id, now);
+            await session.CommitAsync();
+        }
+        statistics.Apply(keys);
+        return WithdrawOutcome.Withdrawn;
+    }
+
+    private StoredFirearm Prepare(FirearmRequest request, long ownerAgencyId)
+    {
+        var otherSerials = (request.OtherSerials ?? [])
+            .Select(o => new OtherSerial(o.Location, o.Value!.Trim()))
+            .ToList();
+        var scope = request.Visibility?.Scope ?? "all";
+        var make = request.Make!.Trim();
+        var calibre = request.Calibre?.Trim() ?? "";
+        return new StoredFirearm
+        {
+            OwnerAgencyId = ownerAgencyId,
+            ExternalId = request.ExternalId!.Trim(),
+            SerialNumber = request.SerialNumber!.Trim(),
+            NormalizedSerial = SerialNormalizer.Normalize(request.SerialNumber),
+            CanonicalSerial = SerialNormalizer.Canonical(request.SerialNumber),
+            OtherSerialList = otherSerials,
+            OtherSerials = JsonSerializer.Serialize(otherSerials, FirearmQueries.Json),
+            Make = make,
+            Model = request.Model?.Trim() ?? "",
+            Calibre = calibre,
+            Type = request.Type!,
+            CanonicalMake = canonicalizer.CanonicalMake(make),
+            CanonicalCalibre = canonicalizer.CanonicalCalibre(calibre),
+            CountryOfManufacture = request.CountryOfManufacture,
+            YearOfManufacture = request.YearOfManufacture,
+            ImportMarking = request.ImportMarking?.Trim() ?? "",
+            Status = request.Status!,
+            EventDate = request.EventDate,
+            EventCountryCode = request.EventCountryCode,
+            EventPlace = request.EventPlace?.Trim() ?? "",
+            CaseReference = request.CaseReference?.Trim() ?? "",
+            ObliteratedSerial = request.ObliteratedSerial ?? false,
+            VisibilityScope = scope,
+            VisibilityCountries = scope == "all" ? [] : [.. request.Visibility!.Countries!.Distinct(StringComparer.Ordinal)],
+            Notes = request.Notes ?? "",
+            ContentHash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, FirearmQueries.Json))),
+            Now = clock.GetUtcNow(),
+        };
+    }
+
+}
+
+/// <summary>Maps free-text make and calibre to the reference table's canonical names (null when unknown).</summary>
+public interface IFirearmCanonicalizer
+{
+    string? CanonicalMake(string? make);
+    string? CanonicalCalibre(string? calibre);
+}
+
+/// <summary>Filters and position of one page of <c>GET /firearms</c>.</summary>
+public sealed record FirearmListQuery(string? Status, string? Type, string? CountryCode, string? Make, DateTimeOffset? UpdatedSince, long AfterId, int Limit);

@@ -1,0 +1,67 @@
+using IArms.Api.Agencies;
+using IArms.Api.Data;
+using IArms.Api.Reference;
+using Microsoft.Extensions.Options;
+
+namespace IArms.Api.Hosting;
+
+/// <summary>
+/// Brings the database up to date before the server takes requests: migrations, then the bootstrap
+/// admin key, then (for demos) sample data. A hosted service, so that tools which only build the
+/// app (the OpenAPI generator) never touch a database.
+/// </summary>
+public sealed class DatabaseInitializer(
+    Migrator migrator, Db db, AgencyQueries agencies, DemoData demo, ReferenceSeeder seeder, ReferenceCatalog reference,
+    IOptions<DatabaseOptions> databaseOptions, IOptions<IArmsOptions> options, DatabaseReadiness readiness,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public const string CentralAgencyCode = "HQ";
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (databaseOptions.Value.MigrateOnStartup)
+        {
+            migrator.Migrate();
+        }
+        await seeder.SeedAsync(ct);
+        await reference.ReloadAsync(ct);
+        await BootstrapAsync(ct);
+        if (options.Value.SeedDemoData)
+        {
+            await demo.SeedAsync(ct);
+        }
+        readiness.MarkReady();
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    private async Task BootstrapAsync(CancellationToken ct)
+    {
+        var key = options.Value.BootstrapAdminKey;
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            return;
+        }
+        if (key.Length < 16)
+        {
+            throw new InvalidOperationException("IArms:BootstrapAdminKey must be at least 16 characters long.");
+        }
+
+        await using var session = await db.WriteAsync(ct);
+        if (await AgencyQueries.AnyAdminKeyAsync(session))
+        {
+            return;
+        }
+        if (await AgencyQueries.KeyExistsAsync(session, key))
+        {
+            // The bootstrap key was revoked on purpose: bringing it back would undo that.
+            logger.LogError("No admin key is active and IArms:BootstrapAdminKey names a revoked key; set a new bootstrap key to recover.");
+            return;
+        }
+        var agencyId = await AgencyQueries.FindIdAsync(session, CentralAgencyCode)
+            ?? (await AgencyQueries.InsertAsync(session, CentralAgencyCode, "IArms central administration", options.Value.BootstrapCountryCode, DateTimeOffset.UtcNow))!.Value;
+        await agencies.CreateKeyAsync(session, agencyId, key, [Roles.Admin, Roles.Audit], "bootstrap admin key");
+        await session.CommitAsync();
+        logger.LogInformation("Created the central agency {Code} with the bootstrap admin key", CentralAgencyCode);
+    }
+}

@@ -1,0 +1,85 @@
+using IArms.Api.Data;
+
+namespace IArms.Api.Search;
+
+/// <summary>
+/// All of the search feature's SQL: the candidate lookups of <see cref="SerialSearch"/>, the search tables'
+/// upkeep (<see cref="SerialIndex"/>) and the trigram counts (<see cref="TrigramStatistics"/>).
+/// </summary>
+public static class SearchQueries
+{
+    private const string CandidateColumns = "s.id AS serial_id, s.firearm_id, s.location, s.serial";
+
+    private static readonly Sql ByCanonical = new(d =>
+        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.canonical = @canonical {d.Limit("@cap")}");
+
+    private static readonly Sql ByCanonicalRange = new(d =>
+        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to {d.Limit("@cap")}");
+
+    private static readonly Sql ByReversedRange = new(d =>
+        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to {d.Limit("@cap")}");
+
+    private static readonly Sql ProbeKey = new(d =>
+        $"SELECT COUNT(*) FROM (SELECT {d.Top("@limit")} 1 AS one FROM serial_key WHERE key_value = @key {d.Limit("@limit")}) t");
+
+    /// <summary>Serials holding all three keys (repeat a key when there are fewer), driven by the first.</summary>
+    private static readonly Sql ByAllKeys = new(d => $"""
+        SELECT {d.Top("@cap")} {CandidateColumns}
+        FROM serial_key k1 JOIN firearm_serial s ON s.id = k1.serial_id
+        WHERE k1.key_value = @k1
+          AND EXISTS (SELECT 1 FROM serial_key k2 WHERE k2.key_value = @k2 AND k2.serial_id = k1.serial_id)
+          AND EXISTS (SELECT 1 FROM serial_key k3 WHERE k3.key_value = @k3 AND k3.serial_id = k1.serial_id)
+        {d.Limit("@cap")}
+        """);
+
+    /// <summary>
+    /// Serials holding any of the keys, passed as one list: a distance-2 query has thousands of keys, more than
+    /// a statement should carry as parameters.
+    /// </summary>
+    private static readonly Sql ByAnyKey = new(d => $"""
+        SELECT DISTINCT {d.Top("@cap")} {CandidateColumns}
+        FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id
+        WHERE k.key_value IN {d.IdList("@keys")} {d.Limit("@cap")}
+        """);
+
+    public static readonly Sql SelectSerials = new("SELECT id, canonical FROM firearm_serial WHERE firearm_id = @firearmId");
+
+    public static readonly Sql DeleteKey = new("DELETE FROM serial_key WHERE key_value = @Key AND serial_id = @SerialId");
+
+    public static readonly Sql DeleteSerials = new("DELETE FROM firearm_serial WHERE firearm_id = @firearmId");
+
+    public static readonly Sql InsertSerial = new(d => d.InsertReturningId(
+        "INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed)",
+        "VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed)"));
+
+    public static readonly Sql InsertKey = new("INSERT INTO serial_key (key_value, serial_id) VALUES (@Key, @SerialId)");
+
+    private static readonly Sql CountTrigrams = new(
+        "SELECT key_value, COUNT(*) AS postings FROM serial_key WHERE key_value < @limit GROUP BY key_value");
+
+    public static Task<List<SerialCandidate>> ByCanonicalAsync(SqlSession session, string canonical, int cap) =>
+        session.QueryAsync<SerialCandidate>(ByCanonical, new { canonical, cap });
+
+    /// <summary>Serials whose canonical form (or its reverse, with <paramref name="reversed"/>) lies in [from, to).</summary>
+    public static Task<List<SerialCandidate>> ByRangeAsync(SqlSession session, bool reversed, string from, string to, int cap) =>
+        session.QueryAsync<SerialCandidate>(reversed ? ByReversedRange : ByCanonicalRange, new { from, to, cap });
+
+    /// <summary>How many serials hold <paramref name="key"/>, counted up to <paramref name="limit"/>.</summary>
+    public static Task<long> CountKeyAsync(SqlSession session, long key, int limit) =>
+        session.QuerySingleAsync<long>(ProbeKey, new { key, limit });
+
+    public static Task<List<SerialCandidate>> ByAllKeysAsync(SqlSession session, long k1, long k2, long k3, int cap) =>
+        session.QueryAsync<SerialCandidate>(ByAllKeys, new { k1, k2, k3, cap });
+
+    public static Task<List<SerialCandidate>> ByAnyKeyAsync(SqlSession session, IReadOnlyList<long> keys, int cap) =>
+        session.QueryAsync<SerialCandidate>(ByAnyKey, new { keys = SqlList.Of(keys), cap });
+
+    public static Task<List<TrigramCount>> CountTrigramsAsync(SqlSession session, long limit) =>
+        session.QueryAsync<TrigramCount>(CountTrigrams, new { limit });
+
+    public sealed class TrigramCount
+    {
+        public long KeyValue { get; set; }
+        public long Postings { get; set; }
+    }
+}
