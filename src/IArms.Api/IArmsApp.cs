@@ -100,7 +100,7 @@ public static class IArmsApp
         app.UseAuthorization();
 
         app.MapHealth();
-        var api = app.MapGroup(ApiBase);
+        var api = app.MapGroup(ApiBase).AuditEveryRoute();
         api.MapAgencies();
         api.MapFirearms();
         api.MapAlerts();

@@ -13,8 +13,11 @@ public sealed class IArmsOptions
     /// <summary>When set and no admin key exists, creates agency <c>HQ</c> with an admin key equal to this value.</summary>
     public string? BootstrapAdminKey { get; set; }
 
-    /// <summary>Country of the central agency created at bootstrap.</summary>
-    public string BootstrapCountryCode { get; set; } = "FR";
+    /// <summary>
+    /// Country of the central agency created at bootstrap; by default none: HQ is no country's police, so records
+    /// restricted to a country are not shown to it.
+    /// </summary>
+    public string? BootstrapCountryCode { get; set; }
 
     /// <summary>Seed demo agencies, keys and records into a database that has no firearm records yet.</summary>
     public bool SeedDemoData { get; set; }
@@ -61,6 +64,12 @@ public sealed class DatabaseInitializer(
             throw new InvalidOperationException("IArms:BootstrapAdminKey must be at least 16 characters long.");
         }
 
+        var country = string.IsNullOrWhiteSpace(options.Value.BootstrapCountryCode) ? null : options.Value.BootstrapCountryCode;
+        if (country is not null && !IArms.Core.Countries.IsValid(country))
+        {
+            throw new InvalidOperationException("IArms:BootstrapCountryCode must be empty or an ISO 3166-1 alpha-2 code in upper case, like 'FR'.");
+        }
+
         await using var session = await db.WriteAsync(ct);
         if (await AgencyQueries.AnyAdminKeyAsync(session))
         {
@@ -73,7 +82,7 @@ public sealed class DatabaseInitializer(
             return;
         }
         var agencyId = await AgencyQueries.FindIdAsync(session, CentralAgencyCode)
-            ?? (await AgencyQueries.InsertAsync(session, CentralAgencyCode, "IArms central administration", options.Value.BootstrapCountryCode, DateTimeOffset.UtcNow))!.Value;
+            ?? (await AgencyQueries.InsertAsync(session, CentralAgencyCode, "IArms central administration", country, DateTimeOffset.UtcNow))!.Value;
         await agencies.CreateKeyAsync(session, agencyId, key, [Roles.Admin, Roles.Audit], "bootstrap admin key");
         await session.CommitAsync();
         logger.LogInformation("Created the central agency {Code} with the bootstrap admin key", CentralAgencyCode);
