@@ -38,10 +38,7 @@ public sealed class AuditAuthorizationResultHandler(
             catch (Exception e)
             {
                 logger.LogCritical(e, "The audit entry of a denied request could not be written");
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.RetryAfter = "5";
-                await Results.Problem("The request could not be audited, so it was not answered. Retry in a few seconds.",
-                    statusCode: 503, title: "The audit log is unavailable.").ExecuteAsync(context);
+                await AuditEntries.Unavailable(context, "The request could not be audited, so it was not answered. Retry in a few seconds.").ExecuteAsync(context);
                 return;
             }
         }

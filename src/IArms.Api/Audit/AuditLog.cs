@@ -109,7 +109,9 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
         catch (Exception e)
         {
             logger.LogError(e, "{Count} audit entries could not be written", batch.Count);
-            batch.ForEach(p => p.Done.TrySetException(e));
+            // Answered as 503: the request was refused because the audit is down, not because of the request.
+            var unavailable = new ServiceUnavailableException("The audit entry could not be written.", e);
+            batch.ForEach(p => p.Done.TrySetException(unavailable));
         }
     }
 

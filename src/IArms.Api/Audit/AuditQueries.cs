@@ -138,6 +138,10 @@ public sealed class AuditQueries(Db db)
         public int? ResultCount { get; set; }
         public byte[]? Hash { get; set; }
 
+        /// <summary>True when the stored hash is the one the entry's fields and the previous hash give.</summary>
+        public bool FollowsFrom(byte[] previous) =>
+            Hash is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(AuditChain.Next(previous, ToRecord()), Hash);
+
         /// <summary>The fields the hash covers, as they were written.</summary>
         public AuditRecord ToRecord() => new(At, AgencyId, KeyId, Action, SearchId, Purpose, CaseReference, Query, ResultCount)
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace IArms.Api.Audit;
@@ -73,12 +72,12 @@ public sealed class AuditRetention(
             }
             foreach (var row in expired)
             {
-                if (row.Hash is null || !CryptographicOperations.FixedTimeEquals(AuditChain.Next(previous, row.ToRecord()), row.Hash))
+                if (!row.FollowsFrom(previous))
                 {
                     logger.LogCritical("The audit chain is broken at entry {Id}; the purge stops there and keeps the evidence", row.Id);
                     return total;
                 }
-                previous = row.Hash;
+                previous = row.Hash!;
             }
             await AuditQueries.PurgeAsync(session, anchor?.LastEntryId ?? 0, expired[^1].Id, previous, now);
             await session.CommitAsync();

@@ -46,14 +46,13 @@ public sealed class AuditVerifier(AuditQueries queries, AuditLog log)
             var rows = await AuditQueries.RangeAsync(session, afterId, head.Id, Batch);
             foreach (var row in rows)
             {
-                var expected = AuditChain.Next(previous, row.ToRecord());
-                if (row.Hash is null || !CryptographicOperations.FixedTimeEquals(expected, row.Hash))
+                if (!row.FollowsFrom(previous))
                 {
                     return Broken(row.Id, row.Hash is null
                         ? "The entry has no hash."
                         : "The entry's hash does not follow from its fields and the entry before it: it was edited, or an entry before it was removed or inserted.");
                 }
-                previous = row.Hash;
+                previous = row.Hash!;
                 afterId = row.Id;
                 first ??= row.Id;
                 last = row.Id;

@@ -52,6 +52,13 @@ public static class AuditEntries
         };
     }
 
+    /// <summary>The 503 of a request whose audit entry could not be written.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext http, string detail)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit log is unavailable.");
+    }
+
     /// <summary>
     /// The resource acted on, as a path under <c>/api/v1</c>: the created resource for a 201, else the request's path
     /// when the route names one (a list, with no route values, has none).
@@ -142,12 +149,9 @@ public sealed class AuditFilter(AuditLog audit, TimeProvider clock, ILogger<Audi
             var write = !HttpMethods.IsGet(http.Request.Method) && code is >= 200 and < 300;
             logger.LogCritical(e, "Audit entry not written: {Action} {Outcome} {Status} {Object} {Query} agency {Agency} key {Key} from {Address}",
                 entry.Action, entry.Outcome, entry.StatusCode, entry.ObjectId, entry.Query, entry.AgencyId, entry.KeyId, entry.SourceAddress);
-            http.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem(
-                write
-                    ? "The change was made, but it could not be audited, so its answer is withheld. Read the resource again before retrying."
-                    : "The request could not be audited, so it was not answered. Retry in a few seconds.",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit log is unavailable.");
+            return AuditEntries.Unavailable(http, write
+                ? "The change was made, but it could not be audited, so its answer is withheld. Read the resource again before retrying."
+                : "The request could not be audited, so it was not answered. Retry in a few seconds.");
         }
         return result;
     }

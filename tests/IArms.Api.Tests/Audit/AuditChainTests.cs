@@ -169,4 +169,32 @@ public class AuditChainTests
         var error = Assert.Catch(() => configured.CreateClient());
         Assert.That(error!.ToString(), Does.Contain("Audit:RetentionDays"));
     }
+
+    [Test]
+    public async Task WhenTheAuditCannotBeWrittenReadsAndSearchesAre503AndAWriteSaysItWasMade()
+    {
+        using var app = new IArmsApplication();
+        using var owner = await app.AgencyAsync("FR-NCB", "FR", "search", "record");
+        var id = (long)(await (await owner.PostJsonAsync("/api/v1/firearms", Records.Firearm("DOWN 1"))).ExpectAsync(HttpStatusCode.Created))["id"]!;
+        await using (var connection = new SqliteConnection($"Data Source={app.DatabasePath}"))
+        {
+            await connection.ExecuteAsync("CREATE TRIGGER audit_down BEFORE INSERT ON audit_entry BEGIN SELECT RAISE(ABORT, 'audit down'); END;");
+        }
+
+        var read = await (await owner.GetAsync($"/api/v1/firearms/{id}")).ExpectProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.That((string?)read["detail"], Does.Contain("could not be audited"));
+        await (await owner.PostJsonAsync("/api/v1/searches", new { serialNumber = "DOWN1", purpose = "seizure" })).ExpectProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var write = await owner.PostJsonAsync("/api/v1/firearms", Records.Firearm("DOWN 2"));
+        var problem = await write.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.That((string?)problem["detail"], Does.Contain("The change was made"));
+        Assert.That(write.Headers.RetryAfter, Is.Not.Null);
+
+        await using (var connection = new SqliteConnection($"Data Source={app.DatabasePath}"))
+        {
+            await connection.ExecuteAsync("DROP TRIGGER audit_down");
+        }
+        var list = await (await owner.GetAsync("/api/v1/firearms?limit=200")).ExpectAsync(HttpStatusCode.OK);
+        Assert.That(list["items"]!.AsArray().Select(f => (string?)f!["serialNumber"]), Does.Contain("DOWN 2"), "the write committed before its audit failed");
+        Assert.That((bool?)(await VerifyAsync(app))["verified"], Is.True, "failed audit writes leave the chain intact");
+    }
 }
