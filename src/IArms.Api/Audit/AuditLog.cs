@@ -66,7 +66,22 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
         var batch = new List<Pending>(MaxBatch);
         try
         {
-            await LoadHeadAsync(stoppingToken);
+            try
+            {
+                await LoadHeadAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Without the head nothing can be chained: callers fail (503) rather than wait, and the host stops.
+                logger.LogCritical(e, "The audit chain's head could not be loaded");
+                _started.TrySetException(e);
+                _queue.Writer.TryComplete(e);
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    item.Done.TrySetException(new ServiceUnavailableException("The audit log is unavailable; the request was not audited.", e));
+                }
+                throw;
+            }
             _started.TrySetResult();
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
@@ -131,32 +146,39 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
     }
 
     /// <summary>
-    /// Loads the head, first chaining (in id order, in batches) any entries that have no hash yet: those written
-    /// before migration 0021. The first of them chains to the retention anchor, or to the genesis hash.
+    /// Loads the head, first chaining (in id order, one transaction per batch, so that a long legacy log never holds
+    /// the write lock for long) any entries that have no hash yet: those written before migration 0021. The first of
+    /// them chains to the newest chained entry, the retention anchor, or the genesis hash.
     /// </summary>
     private async Task LoadHeadAsync(CancellationToken ct)
     {
-        await using var session = await db.WriteAsync(ct);
-        var last = await AuditQueries.LastChainedAsync(session);
-        var anchor = await AuditQueries.AnchorAsync(session);
-        var head = last is { Hash: { } hash } ? new ChainHead(last.Id, hash)
-            : anchor is not null ? new ChainHead(anchor.LastEntryId, anchor.LastHash)
-            : new ChainHead(0, AuditChain.Genesis);
-        List<AuditQueries.AuditRow> unchained;
-        var chained = 0;
-        do
+        ChainHead head;
+        await using (var session = await db.PrimaryAsync(ct))
         {
-            unchained = await AuditQueries.UnchainedAsync(session, head.Id, ChainBatch);
+            var last = await AuditQueries.LastChainedAsync(session);
+            var anchor = await AuditQueries.AnchorAsync(session);
+            head = last is { Hash: { } hash } ? new ChainHead(last.Id, hash)
+                : anchor is not null ? new ChainHead(anchor.LastEntryId, anchor.LastHash)
+                : new ChainHead(0, AuditChain.Genesis);
+        }
+        var chained = 0;
+        while (true)
+        {
+            await using var session = await db.WriteAsync(ct);
+            var unchained = await AuditQueries.UnchainedAsync(session, head.Id, ChainBatch);
             foreach (var row in unchained)
             {
                 var next = AuditChain.Next(head.Hash, row.ToRecord());
                 await AuditQueries.SetHashAsync(session, row.Id, next);
                 head = new ChainHead(row.Id, next);
             }
+            await session.CommitAsync();
             chained += unchained.Count;
+            if (unchained.Count < ChainBatch)
+            {
+                break;
+            }
         }
-        while (unchained.Count == ChainBatch);
-        await session.CommitAsync();
         if (chained > 0)
         {
             logger.LogInformation("Chained {Count} audit entries written before the hash chain existed", chained);

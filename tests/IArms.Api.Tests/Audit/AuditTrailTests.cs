@@ -178,4 +178,33 @@ public class AuditTrailTests : ApiFixture
         var acks = await EntriesAsync("objectId=alerts/999999");
         Assert.That(acks.Select(e => ((string?)e["action"], (int?)e["statusCode"])), Is.EqualTo(new[] { ("alert.acknowledge", 404) }));
     }
+
+    [Test]
+    public async Task TraceRequestsTheirAnswerAndCloseCustodyEventsAndTraceReportsAreAudited()
+    {
+        using var requester = await App.AgencyAsync("IT-CC", "IT", "search", "record", "trace");
+        using var addressee = await App.AgencyAsync("ES-GC", "ES", "search", "trace");
+        var firearmId = (long)(await (await requester.PostJsonAsync("/api/v1/firearms", Firearm("TRACE 5005"))).ExpectAsync(HttpStatusCode.Created))["id"]!;
+        var request = await (await requester.PostJsonAsync("/api/v1/trace-requests", new { firearmId, toAgency = "ES-GC" })).ExpectAsync(HttpStatusCode.Created);
+        var id = (long)request["id"]!;
+        await (await addressee.PostJsonAsync($"/api/v1/trace-requests/{id}/response", new { outcome = "not-traced", reasonCode = "no-record", events = Array.Empty<object>() }))
+            .ExpectAsync(HttpStatusCode.OK);
+        await (await requester.PostJsonAsync($"/api/v1/trace-requests/{id}/close", new { })).ExpectAsync(HttpStatusCode.OK);
+        await (await requester.GetAsync($"/api/v1/firearms/{firearmId}/trace")).ExpectAsync(HttpStatusCode.OK);
+        await (await requester.PostJsonAsync($"/api/v1/firearms/{firearmId}/custody-events", new { type = "teleported", date = "2026-01-01" }))
+            .ExpectFieldErrorAsync("type");
+
+        var onRequest = await EntriesAsync($"objectId=trace-requests/{id}");
+        Assert.That(onRequest.Select(e => ((string?)e["action"], (string?)e["agency"], (int?)e["statusCode"])), Is.EqualTo(new[]
+        {
+            ("trace-request.create", "IT-CC", 201),
+            ("trace-request.answer", "ES-GC", 200),
+            ("trace-request.close", "IT-CC", 200),
+        }));
+        var onFirearm = await EntriesAsync($"objectId=firearms/{firearmId}");
+        Assert.That(onFirearm.Select(e => ((string?)e["action"], (int?)e["statusCode"])), Is.EqualTo(new[]
+        {
+            ("firearm.create", 201), ("trace.read", 200), ("custody-event.add", 400),
+        }));
+    }
 }
