@@ -98,6 +98,7 @@ public static class IArmsApp
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<AuditFailureMiddleware>();
 
         app.MapHealth();
         var api = app.MapGroup(ApiBase).AuditEveryRoute();

@@ -113,26 +113,8 @@ public sealed class AuditFilter(AuditLog audit, TimeProvider clock, ILogger<Audi
     {
         var http = context.HttpContext;
         var metadata = http.GetEndpoint()?.Metadata.GetMetadata<AuditedMetadata>();
-        object? result;
-        try
-        {
-            result = await next(context);
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            // The handler failed: the attempt is still audited (best effort: the failure already answers the client).
-            var status = e is Data.ServiceUnavailableException || Data.DatabaseErrors.IsTransient(e) ? 503 : 500;
-            try
-            {
-                await audit.WriteAsync(AuditEntries.For(http, clock, AuditOutcomes.Allowed, status), [], CancellationToken.None);
-            }
-            catch (Exception auditError)
-            {
-                logger.LogError(auditError, "The audit entry of a failed request could not be written");
-            }
-            throw;
-        }
-
+        // A handler that throws is audited by AuditFailureMiddleware, which sees the status the exception becomes.
+        var result = await next(context);
         var (code, location) = Describe(result);
         if (metadata?.WrittenByHandler == true && code is >= 200 and < 300)
         {
@@ -143,9 +125,11 @@ public sealed class AuditFilter(AuditLog audit, TimeProvider clock, ILogger<Audi
         try
         {
             await audit.WriteAsync(entry, [], CancellationToken.None);
+            http.Items[AuditFailureMiddleware.AuditedItem] = true;
         }
         catch (Exception e)
         {
+            http.Items[AuditFailureMiddleware.AuditedItem] = true;
             var write = !HttpMethods.IsGet(http.Request.Method) && code is >= 200 and < 300;
             logger.LogCritical(e, "Audit entry not written: {Action} {Outcome} {Status} {Object} {Query} agency {Agency} key {Key} from {Address}",
                 entry.Action, entry.Outcome, entry.StatusCode, entry.ObjectId, entry.Query, entry.AgencyId, entry.KeyId, entry.SourceAddress);
@@ -170,5 +154,44 @@ public sealed class AuditFilter(AuditLog audit, TimeProvider clock, ILogger<Audi
             location = LocationProperties.GetOrAdd(result.GetType(), t => t.GetProperty("Location"))?.GetValue(result) as string;
         }
         return (status, location);
+    }
+}
+
+/// <summary>
+/// Audits the requests that fail before or inside their route's handler without an answer of its own: a body or
+/// parameter that cannot be bound (400, thrown before any endpoint filter runs), or an exception (500, 503). The entry
+/// is written before the exception handler answers; if it cannot be, that is logged and the failure answered as it
+/// would be, since nothing was disclosed and, for a 500, nothing was changed.
+/// </summary>
+public sealed class AuditFailureMiddleware(RequestDelegate next, AuditLog audit, TimeProvider clock, ILogger<AuditFailureMiddleware> logger)
+{
+    /// <summary>Set once a request's entry is written, so that no request is audited twice.</summary>
+    public const string AuditedItem = "iarms:audited";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (!context.Items.ContainsKey(AuditedItem) && !context.RequestAborted.IsCancellationRequested
+                                  && context.GetEndpoint()?.Metadata.GetMetadata<AuditedMetadata>() is not null)
+        {
+            var status = e switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when e is Data.ServiceUnavailableException || Data.DatabaseErrors.IsTransient(e) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            };
+            try
+            {
+                await audit.WriteAsync(AuditEntries.For(context, clock, AuditOutcomes.Allowed, status), [], CancellationToken.None);
+            }
+            catch (Exception auditError)
+            {
+                logger.LogError(auditError, "The audit entry of a failed request could not be written");
+            }
+            throw;
+        }
     }
 }

@@ -89,6 +89,11 @@ public class AuditTrailTests : ApiFixture
         Assert.That(lists.Single(e => ((string?)e["query"])!.Contains("borrowed"))["statusCode"]!.GetValue<int>(), Is.EqualTo(400));
         var creates = await EntriesAsync("action=firearm.create&agency=FR-NCB");
         Assert.That(creates.Select(e => (int?)e["statusCode"]), Does.Contain(400), "a refused write is audited too");
+
+        // A body that cannot even be read fails before any filter runs; it is audited all the same, once.
+        await (await _other.PostRawAsync("/api/v1/firearms", "{\"serialNumber\": ")).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        var unreadable = await EntriesAsync("action=firearm.create&agency=DE-BKA");
+        Assert.That(unreadable.Select(e => (int?)e["statusCode"]), Is.EqualTo(new[] { 400 }));
     }
 
     [Test]
