@@ -122,14 +122,13 @@ public sealed class AuditFilter(AuditLog audit, TimeProvider clock, ILogger<Audi
         }
         var outcome = code == StatusCodes.Status403Forbidden ? AuditOutcomes.Denied : AuditOutcomes.Allowed;
         var entry = AuditEntries.For(http, clock, outcome, code, location);
+        http.Items[AuditFailureMiddleware.AuditedItem] = true;
         try
         {
             await audit.WriteAsync(entry, [], CancellationToken.None);
-            http.Items[AuditFailureMiddleware.AuditedItem] = true;
         }
         catch (Exception e)
         {
-            http.Items[AuditFailureMiddleware.AuditedItem] = true;
             var write = !HttpMethods.IsGet(http.Request.Method) && code is >= 200 and < 300;
             logger.LogCritical(e, "Audit entry not written: {Action} {Outcome} {Status} {Object} {Query} agency {Agency} key {Key} from {Address}",
                 entry.Action, entry.Outcome, entry.StatusCode, entry.ObjectId, entry.Query, entry.AgencyId, entry.KeyId, entry.SourceAddress);

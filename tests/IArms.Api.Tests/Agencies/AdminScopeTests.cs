@@ -125,6 +125,10 @@ public class AdminScopeTests : ApiFixture
         Assert.That(search["results"]!.AsArray(), Is.Empty);
         var found = await (await hq.PostJsonAsync("/api/v1/searches", new { serialNumber = "HQ778OPEN", purpose = "investigation" })).ExpectAsync(HttpStatusCode.OK);
         Assert.That(found["results"]!.AsArray(), Has.Count.EqualTo(1), "a hit on a wanted record raises its alert without a country");
+        var hit = (await (await owner.GetAsync("/api/v1/alerts")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray()
+            .Single(a => (string?)a!["searchId"] == (string?)found["searchId"])!;
+        Assert.That((string?)hit["fromAgency"], Is.EqualTo("HQ"));
+        Assert.That(hit["fromCountry"], Is.Null);
         var list = await (await hq.GetAsync("/api/v1/firearms?limit=200")).ExpectAsync(HttpStatusCode.OK);
         Assert.That(list["items"]!.AsArray().Select(f => (long)f!["id"]!), Does.Not.Contain((long)restricted["id"]!));
 
