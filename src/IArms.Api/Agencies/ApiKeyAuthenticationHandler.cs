@@ -14,9 +14,6 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
 
-    /// <summary>Why authentication failed, for the audit of the 401 (<c>HttpContext.Items</c>; the framework keeps only successes).</summary>
-    public const string FailureItem = "iarms:authentication-failure";
-
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values))
@@ -26,24 +23,18 @@ public sealed class ApiKeyAuthenticationHandler(
         var presented = values.ToString();
         if (string.IsNullOrWhiteSpace(presented) || presented.Length > 200)
         {
-            return Fail("Malformed API key.");
+            return AuthenticateResult.Fail("Malformed API key.");
         }
 
         var hash = ApiKeys.Hash(presented);
         var row = await queries.FindLiveKeyAsync(hash, Context.RequestAborted);
         if (row is null || !ApiKeys.HashesEqual(row.KeyHash, hash))
         {
-            return Fail("Unknown or revoked API key.");
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
         var caller = new Caller(row.AgencyId, row.AgencyCode, row.CountryCode, row.KeyId, ApiKeys.SplitRoles(row.Roles));
         return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
-    }
-
-    private AuthenticateResult Fail(string reason)
-    {
-        Context.Items[FailureItem] = reason;
-        return AuthenticateResult.Fail(reason);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

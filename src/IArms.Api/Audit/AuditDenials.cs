@@ -44,11 +44,16 @@ public sealed class AuditAuthorizationResultHandler(
         }
         else
         {
+            // The challenge first: it decides the status (401, or 429 once the address is over its failed attempts),
+            // which is only set, not yet sent: the problem body is written on the way out, after this entry.
+            await _framework.HandleAsync(next, context, policy, result);
             var address = context.Connection.RemoteIpAddress?.ToString() ?? "";
             if (throttle.ShouldWrite(address, clock.GetUtcNow(), out var suppressed))
             {
-                var reason = context.Items[ApiKeyAuthenticationHandler.FailureItem] as string ?? "No API key was sent.";
-                var entry = AuditEntries.For(context, clock, AuditOutcomes.FailedAuthentication, StatusCodes.Status401Unauthorized);
+                var reason = context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header)
+                    ? "The API key is malformed, unknown or revoked."
+                    : "No API key was sent.";
+                var entry = AuditEntries.For(context, clock, AuditOutcomes.FailedAuthentication, context.Response.StatusCode);
                 entry = entry with { Query = $"{entry.Query} ({reason}{(suppressed > 0 ? $" {suppressed} more failed attempts from this address since the last entry." : "")})" };
                 try
                 {
@@ -59,6 +64,7 @@ public sealed class AuditAuthorizationResultHandler(
                     logger.LogError(e, "The audit entry of a failed authentication from {Address} could not be written", address);
                 }
             }
+            return;
         }
         await _framework.HandleAsync(next, context, policy, result);
     }

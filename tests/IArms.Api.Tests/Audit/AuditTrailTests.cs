@@ -123,7 +123,7 @@ public class AuditTrailTests : ApiFixture
         Assert.That((string?)failed[0]["agency"], Is.Null);
         Assert.That((long?)failed[0]["keyId"], Is.Null);
         Assert.That((int?)failed[0]["statusCode"], Is.EqualTo(401));
-        Assert.That((string?)failed[0]["query"], Does.Contain("Unknown or revoked API key."));
+        Assert.That((string?)failed[0]["query"], Does.Contain("The API key is malformed, unknown or revoked."));
 
         App.Clock.Advance(FailedAuthenticationThrottle.Window);
         await (await stranger.GetAsync("/api/v1/alerts")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
