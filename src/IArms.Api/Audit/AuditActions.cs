@@ -3,6 +3,7 @@ namespace IArms.Api.Audit;
 /// <summary>
 /// What an audit entry records: one action per route (the CJIS list of auditable events), named on the route
 /// with <see cref="AuditedExtensions.Audited"/>. A denied or unauthenticated attempt is recorded under the action it tried.
+/// (The two hyphenated ones are written by the sharing rules' handlers, branch <c>sharing</c>, in addition to the route's entry.)
 /// </summary>
 public static class AuditActions
 {
@@ -35,6 +36,12 @@ public static class AuditActions
     public const string ReferenceRead = "reference.read";
     public const string ReferenceChange = "reference.change";
 
+    /// <summary>A trace request shared a record with its addressee (by the owner, or inside the record's visibility).</summary>
+    public const string TraceRequestShared = "trace-request-shared";
+
+    /// <summary>A custody event's source retracted it.</summary>
+    public const string CustodyEventRetracted = "custody-event-retracted";
+
     public const string AuditRead = "audit.read";
     public const string AuditVerify = "audit.verify";
 
@@ -44,6 +51,7 @@ public static class AuditActions
         FirearmCreate, FirearmList, FirearmRead, FirearmReplace, FirearmWithdraw,
         CustodyEventAdd, TraceRead, TraceRequestCreate, TraceRequestList, TraceRequestStats, TraceRequestRead, TraceRequestAnswer, TraceRequestClose,
         AlertList, AlertAcknowledge, ReferenceRead, ReferenceChange, AuditRead, AuditVerify,
+        TraceRequestShared, CustodyEventRetracted,
     ];
 }
 
