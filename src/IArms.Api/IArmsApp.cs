@@ -96,10 +96,12 @@ public static class IArmsApp
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<AuditFailureMiddleware>();
 
         app.MapHealth();
-        // Every route's request is validated by its FluentValidation validator, if it has one: set once, here.
-        var api = app.MapGroup(ApiBase).WithValidation();
+        // Every route is audited (outermost, so that refused requests are audited too) and its request validated
+        // by its FluentValidation validator, if it has one: both set once, here.
+        var api = app.MapGroup(ApiBase).AuditEveryRoute().WithValidation();
         api.MapAgencies();
         api.MapFirearms();
         api.MapAlerts();

@@ -1,25 +1,32 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using IArms.Api.Audit;
+using IArms.Api.Data;
 using IArms.Api.Infrastructure;
 
 namespace IArms.Api.Agencies;
 
-/// <summary>Agencies and their API keys: the central administrator's routes, plus the directory every agency reads.</summary>
+/// <summary>
+/// Agencies and their API keys, plus the directory every agency reads. The central administrator (an <c>admin</c> key
+/// of HQ) registers agencies and manages every agency's keys; an agency's <c>admin</c> manages only its own agency's
+/// keys, and is answered 403 for another agency's, whether or not that agency or key exists (the agencies themselves
+/// are listed to everyone, so naming one reveals nothing more).
+/// </summary>
 public static class AgencyApi
 {
     public static RouteGroupBuilder MapAgencies(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/agencies").WithTags("Agencies");
 
-        group.MapGet("/", ListAgencies).RequireAuthorization(Policies.Any)
+        group.MapGet("/", ListAgencies).RequireAuthorization(Policies.Any).Audited(AuditActions.AgencyList)
             .WithName("ListAgencies").WithSummary("Lists the agencies (to address trace requests).");
-        group.MapPost("/", CreateAgency).RequireAuthorization(Roles.Admin)
+        group.MapPost("/", CreateAgency).RequireAuthorization(Policies.CentralAdmin).Audited(AuditActions.AgencyCreate)
             .WithName("CreateAgency").WithSummary("Registers an agency.");
-        group.MapGet("/{code}/api-keys", ListKeys).RequireAuthorization(Roles.Admin)
+        group.MapGet("/{code}/api-keys", ListKeys).RequireAuthorization(Roles.Admin).ProducesProblem(403).Audited(AuditActions.ApiKeyList)
             .WithName("ListApiKeys").WithSummary("Lists an agency's keys (never their secrets).");
-        group.MapPost("/{code}/api-keys", CreateKey).RequireAuthorization(Roles.Admin)
+        group.MapPost("/{code}/api-keys", CreateKey).RequireAuthorization(Roles.Admin).ProducesProblem(403).Audited(AuditActions.ApiKeyCreate)
             .WithName("CreateApiKey").WithSummary("Issues an API key; the key is shown once, stored hashed.");
-        group.MapDelete("/{code}/api-keys/{id:long}", RevokeKey).RequireAuthorization(Roles.Admin)
+        group.MapDelete("/{code}/api-keys/{id:long}", RevokeKey).RequireAuthorization(Roles.Admin).ProducesProblem(403).ProducesProblem(409).Audited(AuditActions.ApiKeyRevoke)
             .WithName("RevokeApiKey").WithSummary("Revokes a key; it stops working at once.");
         return group;
     }
@@ -40,7 +47,9 @@ public static class AgencyApi
             .AddPolicy(Roles.Audit, p => p.RequireRole(Roles.Audit))
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.RecordOrTrace, p => p.RequireRole(Roles.Record, Roles.Trace))
-            .AddPolicy(Policies.AuditOrAdmin, p => p.RequireRole(Roles.Audit, Roles.Admin));
+            .AddPolicy(Policies.AuditOrAdmin, p => p.RequireRole(Roles.Audit, Roles.Admin))
+            .AddPolicy(Policies.CentralAdmin, p => p.RequireRole(Roles.Admin).RequireClaim(Caller.AgencyCodeClaim, Caller.CentralAgencyCode))
+            .AddPolicy(Policies.CentralAudit, p => p.RequireRole(Roles.Audit, Roles.Admin).RequireClaim(Caller.AgencyCodeClaim, Caller.CentralAgencyCode));
         return services;
     }
 
@@ -59,8 +68,12 @@ public static class AgencyApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ApiKeyResponse>>, ProblemHttpResult>> ListKeys(
-        string code, AgencyQueries queries, CancellationToken ct)
+        string code, Caller caller, AgencyQueries queries, CancellationToken ct)
     {
+        if (!caller.Manages(code))
+        {
+            return OtherAgency(code);
+        }
         if (await queries.FindIdAsync(code, ct) is null)
         {
             return Problems.NotFound($"No agency has code '{code}'.");
@@ -69,8 +82,20 @@ public static class AgencyApi
     }
 
     private static async Task<Results<Created<ApiKeyCreatedResponse>, ProblemHttpResult>> CreateKey(
-        string code, CreateApiKeyRequest request, AgencyQueries queries, CancellationToken ct)
+        string code, CreateApiKeyRequest request, Caller caller, AgencyQueries queries, CancellationToken ct)
     {
+        if (!caller.Manages(code))
+        {
+            return OtherAgency(code);
+        }
+        // Only the central administrator issues admin keys, its agency's own included. An agency admin able to mint
+        // admin keys could, once its key leaked, mint a spare and survive the revocation of the leaked one; and HQ
+        // keeps knowing who holds admin power in every agency. Rotating an agency's admin key is a rare call to HQ.
+        if (request.Roles!.Contains(Roles.Admin) && !caller.IsCentralAdmin)
+        {
+            return TypedResults.Problem("Only the central administrator (HQ) issues admin keys; your agency's admin key issues the other roles.",
+                statusCode: 403, title: "Forbidden.");
+        }
         var agencyId = await queries.FindIdAsync(code, ct);
         if (agencyId is null)
         {
@@ -81,11 +106,17 @@ public static class AgencyApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(
-        string code, long id, AgencyQueries queries, CancellationToken ct) =>
-        await queries.RevokeAsync(code, id, ct) switch
+        string code, long id, Caller caller, AgencyQueries queries, CancellationToken ct) =>
+        !caller.Manages(code) ? OtherAgency(code) : await queries.RevokeAsync(code, id, ct) switch
         {
             AgencyQueries.RevokeOutcome.NotFound => Problems.NotFound($"Agency '{code}' has no key {id}."),
+            AgencyQueries.RevokeOutcome.LastCentralAdmin => Problems.Conflict(
+                $"Key {id} is the last active admin key of the central agency {Caller.CentralAgencyCode}; issue another admin key before revoking it, or nobody could administer IArms again."),
             // Revoking twice is harmless: the key is revoked either way.
             _ => TypedResults.NoContent(),
         };
+
+    private static ProblemHttpResult OtherAgency(string code) => TypedResults.Problem(
+        $"Your agency's admin key manages your agency's keys only, not those of '{code}'; the central administrator manages every agency's.",
+        statusCode: 403, title: "Forbidden.");
 }

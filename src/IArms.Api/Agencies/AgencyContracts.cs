@@ -1,7 +1,7 @@
 namespace IArms.Api.Agencies;
 
-/// <summary>A national or central agency that records firearms and answers traces.</summary>
-public sealed record AgencyResponse(string Code, string Name, string CountryCode, DateTimeOffset CreatedAt);
+/// <summary>A national or central agency that records firearms and answers traces; <c>countryCode</c> is null for HQ unless configured.</summary>
+public sealed record AgencyResponse(string Code, string Name, string? CountryCode, DateTimeOffset CreatedAt);
 
 public sealed record CreateAgencyRequest(string? Code, string? Name, string? CountryCode);
 

@@ -9,7 +9,7 @@ namespace IArms.Api.Agencies;
 /// </summary>
 public sealed class AgencyQueries(Db db, TimeProvider clock)
 {
-    private static readonly Sql SelectAgencies = new("SELECT code, name, country_code, created_at FROM agency ORDER BY code");
+    private static readonly Sql SelectAgencies = new("SELECT code, name, NULLIF(country_code, '') AS country_code, created_at FROM agency ORDER BY code");
 
     private static readonly Sql SelectAgencyId = new("SELECT id FROM agency WHERE code = @code");
 
@@ -29,6 +29,17 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
         ORDER BY k.id
         """);
 
+    // The key to revoke, held until the revocation commits, so that two revocations of HQ's last two admin keys queue.
+    private static readonly Sql SelectLiveKeyOf = new(d => $"""
+        SELECT k.roles FROM api_key k {d.LockForWrite} JOIN agency a ON a.id = k.agency_id
+        WHERE k.id = @id AND a.code = @code AND k.revoked_at IS NULL
+        """);
+
+    private static readonly Sql CountOtherCentralAdminKeys = new(d => $"""
+        SELECT COUNT(*) FROM api_key k {d.LockForWrite} JOIN agency a ON a.id = k.agency_id
+        WHERE a.code = @code AND k.revoked_at IS NULL AND k.id <> @id AND k.roles LIKE '%admin%'
+        """);
+
     private static readonly Sql RevokeKey = new("""
         UPDATE api_key SET revoked_at = @now
         WHERE id = @id AND revoked_at IS NULL
@@ -43,7 +54,7 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
     private static readonly Sql CountKeyHash = new("SELECT COUNT(*) FROM api_key WHERE key_hash = @hash");
 
     private static readonly Sql SelectLiveKey = new("""
-        SELECT k.id AS key_id, k.key_hash, k.roles, a.id AS agency_id, a.code AS agency_code, a.country_code
+        SELECT k.id AS key_id, k.key_hash, k.roles, a.id AS agency_id, a.code AS agency_code, NULLIF(a.country_code, '') AS country_code
         FROM api_key k
         JOIN agency a ON a.id = k.agency_id
         WHERE k.key_hash = @hash AND k.revoked_at IS NULL
@@ -65,17 +76,21 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
     public static Task<long?> FindIdAsync(SqlSession session, string code) =>
         session.QuerySingleOrDefaultAsync<long?>(SelectAgencyId, new { code });
 
-    /// <summary>Creates the agency; null when the code is taken.</summary>
-    public async Task<AgencyResponse?> CreateAsync(string code, string name, string countryCode, CancellationToken ct)
+    /// <summary>Creates the agency; null when the code is taken. A null country is stored as '' (see <see cref="InsertAsync"/>).</summary>
+    public async Task<AgencyResponse?> CreateAsync(string code, string name, string? countryCode, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var session = await db.PrimaryAsync(ct);
         return await InsertAsync(session, code, name, countryCode, now) is null ? null : new AgencyResponse(code, name, countryCode, now);
     }
 
-    /// <summary>Inserts the agency; its id, or null when the code is taken.</summary>
-    public static Task<long?> InsertAsync(SqlSession session, string code, string name, string countryCode, DateTimeOffset now) =>
-        session.QuerySingleOrDefaultAsync<long?>(InsertAgency, new { code, name, countryCode, now });
+    /// <summary>
+    /// Inserts the agency; its id, or null when the code is taken. An agency without a country (HQ, unless configured)
+    /// is stored with '' and read back as null: agency.country_code predates the rule, and SQLite cannot relax the NOT
+    /// NULL of a table other tables reference inside a migration's transaction.
+    /// </summary>
+    public static Task<long?> InsertAsync(SqlSession session, string code, string name, string? countryCode, DateTimeOffset now) =>
+        session.QuerySingleOrDefaultAsync<long?>(InsertAgency, new { code, name, countryCode = countryCode ?? "", now });
 
     public async Task<ApiKeyCreatedResponse> CreateKeyAsync(long agencyId, IReadOnlyList<string> roles, string label, CancellationToken ct)
     {
@@ -100,13 +115,21 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
         return rows.Select(r => new ApiKeyResponse(r.Id, r.Prefix, [.. ApiKeys.SplitRoles(r.Roles).Order(StringComparer.Ordinal)], r.Label, r.CreatedAt, r.RevokedAt)).ToList();
     }
 
-    public enum RevokeOutcome { Revoked, AlreadyRevoked, NotFound }
+    public enum RevokeOutcome { Revoked, AlreadyRevoked, NotFound, LastCentralAdmin }
 
+    /// <summary>Revokes the key, unless it is the central agency's last active admin key (the check and the revocation commit together).</summary>
     public async Task<RevokeOutcome> RevokeAsync(string code, long id, CancellationToken ct)
     {
-        await using var session = await db.PrimaryAsync(ct);
+        await using var session = await db.WriteAsync(ct);
+        var roles = await session.QuerySingleOrDefaultAsync<string>(SelectLiveKeyOf, new { id, code });
+        if (roles is not null && code == Caller.CentralAgencyCode && ApiKeys.SplitRoles(roles).Contains(Roles.Admin)
+            && await session.QuerySingleAsync<long>(CountOtherCentralAdminKeys, new { id, code }) == 0)
+        {
+            return RevokeOutcome.LastCentralAdmin;
+        }
         if (await session.ExecuteAsync(RevokeKey, new { id, code, now = clock.GetUtcNow() }) == 1)
         {
+            await session.CommitAsync();
             return RevokeOutcome.Revoked;
         }
         return await session.QuerySingleAsync<long>(CountKey, new { id, code }) > 0 ? RevokeOutcome.AlreadyRevoked : RevokeOutcome.NotFound;
@@ -136,14 +159,14 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
         public string Roles { get; set; } = "";
         public long AgencyId { get; set; }
         public string AgencyCode { get; set; } = "";
-        public string CountryCode { get; set; } = "";
+        public string? CountryCode { get; set; }
     }
 
     private sealed class AgencyRow
     {
         public string Code { get; set; } = "";
         public string Name { get; set; } = "";
-        public string CountryCode { get; set; } = "";
+        public string? CountryCode { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
     }
 

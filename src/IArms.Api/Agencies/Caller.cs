@@ -2,15 +2,31 @@ using System.Security.Claims;
 
 namespace IArms.Api.Agencies;
 
-/// <summary>The agency and key behind the current request, read from the authenticated principal.</summary>
-public sealed record Caller(long AgencyId, string AgencyCode, string CountryCode, long KeyId, IReadOnlySet<string> Roles)
+/// <summary>
+/// The agency and key behind the current request, read from the authenticated principal. <see cref="CountryCode"/> is
+/// null for an agency without a country of its own (the central agency HQ unless <c>IArms:BootstrapCountryCode</c> is
+/// set): compared with a record's countries in SQL it never matches, so a country-restricted record stays hidden from it.
+/// </summary>
+public sealed record Caller(long AgencyId, string AgencyCode, string? CountryCode, long KeyId, IReadOnlySet<string> Roles)
 {
     public const string AgencyIdClaim = "iarms:agency-id";
     public const string AgencyCodeClaim = "iarms:agency";
     public const string CountryClaim = "iarms:country";
     public const string KeyIdClaim = "iarms:key-id";
 
+    /// <summary>The code of the central administration's agency, created at bootstrap.</summary>
+    public const string CentralAgencyCode = "HQ";
+
     public bool Has(string role) => Roles.Contains(role);
+
+    /// <summary>The caller's agency is the central administration (HQ), which manages and audits every agency.</summary>
+    public bool IsCentralAdministration => AgencyCode == CentralAgencyCode;
+
+    /// <summary>An <c>admin</c> key of the central administration: manages all agencies, not only its own.</summary>
+    public bool IsCentralAdmin => IsCentralAdministration && Has(Agencies.Roles.Admin);
+
+    /// <summary>An agency's <c>admin</c> manages its own keys; the central administrator manages every agency's.</summary>
+    public bool Manages(string agencyCode) => IsCentralAdmin || (Has(Agencies.Roles.Admin) && agencyCode == AgencyCode);
 
     /// <summary>Lets handlers take a <see cref="Caller"/> parameter on authorised routes.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(From(context.User));
@@ -22,7 +38,7 @@ public sealed record Caller(long AgencyId, string AgencyCode, string CountryCode
         return new Caller(
             long.Parse(Claim(AgencyIdClaim), System.Globalization.CultureInfo.InvariantCulture),
             Claim(AgencyCodeClaim),
-            Claim(CountryClaim),
+            user.FindFirstValue(CountryClaim),
             long.Parse(Claim(KeyIdClaim), System.Globalization.CultureInfo.InvariantCulture),
             user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
     }
@@ -33,10 +49,13 @@ public sealed record Caller(long AgencyId, string AgencyCode, string CountryCode
         {
             new(AgencyIdClaim, AgencyId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new(AgencyCodeClaim, AgencyCode),
-            new(CountryClaim, CountryCode),
             new(KeyIdClaim, KeyId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new(ClaimTypes.Name, AgencyCode),
         };
+        if (CountryCode is not null)
+        {
+            claims.Add(new Claim(CountryClaim, CountryCode));
+        }
         claims.AddRange(Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }

@@ -20,4 +20,10 @@ public static class Policies
     public const string Any = "any";
     public const string RecordOrTrace = "record-or-trace";
     public const string AuditOrAdmin = "audit-or-admin";
+
+    /// <summary>An <c>admin</c> key of the central agency HQ.</summary>
+    public const string CentralAdmin = "central-admin";
+
+    /// <summary>An <c>audit</c> or <c>admin</c> key of the central agency HQ.</summary>
+    public const string CentralAudit = "central-audit";
 }

@@ -1,3 +1,4 @@
+using IArms.Api.Audit;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
 
@@ -10,9 +11,9 @@ public static class AlertApi
     {
         var group = routes.MapGroup("/alerts").WithTags("Alerts").RequireAuthorization(Policies.Any);
         group.MapGet("/", List).ProducesValidationProblem()
-            .WithName("ListAlerts").WithSummary("The caller agency's alerts, newest first (open ones unless status=all).");
+            .Audited(AuditActions.AlertList).WithName("ListAlerts").WithSummary("The caller agency's alerts, newest first (open ones unless status=all).");
         group.MapPost("/{id:long}/acknowledge", Acknowledge).ProducesProblem(404)
-            .WithName("AcknowledgeAlert").WithSummary("Closes one of the caller agency's alerts.");
+            .Audited(AuditActions.AlertAcknowledge).WithName("AcknowledgeAlert").WithSummary("Closes one of the caller agency's alerts.");
         return group;
     }
 

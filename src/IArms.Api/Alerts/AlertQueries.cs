@@ -13,7 +13,7 @@ public sealed class AlertQueries(Db db, TimeProvider clock)
         """);
 
     private const string Columns = """
-        al.id, al.kind, al.message, al.firearm_id, fa.code AS from_agency, fa.country_code AS from_country, al.search_id,
+        al.id, al.kind, al.message, al.firearm_id, fa.code AS from_agency, NULLIF(fa.country_code, '') AS from_country, al.search_id,
         al.trace_request_id, al.purpose, al.created_at, al.acknowledged_at
         FROM alert al LEFT JOIN agency fa ON fa.id = al.from_agency_id
         """;

@@ -1,9 +1,66 @@
 namespace IArms.Api.Audit;
 
-/// <summary>What an audit entry records.</summary>
+/// <summary>
+/// What an audit entry records: one action per route (the CJIS list of auditable events), named on the route
+/// with <see cref="AuditedExtensions.Audited"/>. A denied or unauthenticated attempt is recorded under the action it tried.
+/// (The two hyphenated ones are written by the sharing rules' handlers, branch <c>sharing</c>, in addition to the route's entry.)
+/// </summary>
 public static class AuditActions
 {
     public const string Search = "search";
 
-    public static readonly IReadOnlyList<string> All = [Search];
+    public const string AgencyList = "agency.list";
+    public const string AgencyCreate = "agency.create";
+    public const string ApiKeyList = "api-key.list";
+    public const string ApiKeyCreate = "api-key.create";
+    public const string ApiKeyRevoke = "api-key.revoke";
+
+    public const string FirearmCreate = "firearm.create";
+    public const string FirearmList = "firearm.list";
+    public const string FirearmRead = "firearm.read";
+    public const string FirearmReplace = "firearm.replace";
+    public const string FirearmWithdraw = "firearm.withdraw";
+
+    public const string CustodyEventAdd = "custody-event.add";
+    public const string TraceRead = "trace.read";
+    public const string TraceRequestCreate = "trace-request.create";
+    public const string TraceRequestList = "trace-request.list";
+    public const string TraceRequestStats = "trace-request.stats";
+    public const string TraceRequestRead = "trace-request.read";
+    public const string TraceRequestAnswer = "trace-request.answer";
+    public const string TraceRequestClose = "trace-request.close";
+
+    public const string AlertList = "alert.list";
+    public const string AlertAcknowledge = "alert.acknowledge";
+
+    public const string ReferenceRead = "reference.read";
+    public const string ReferenceChange = "reference.change";
+
+    /// <summary>A trace request shared a record with its addressee (by the owner, or inside the record's visibility).</summary>
+    public const string TraceRequestShared = "trace-request-shared";
+
+    /// <summary>A custody event's source retracted it.</summary>
+    public const string CustodyEventRetracted = "custody-event-retracted";
+
+    public const string AuditRead = "audit.read";
+    public const string AuditVerify = "audit.verify";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        Search, AgencyList, AgencyCreate, ApiKeyList, ApiKeyCreate, ApiKeyRevoke,
+        FirearmCreate, FirearmList, FirearmRead, FirearmReplace, FirearmWithdraw,
+        CustodyEventAdd, TraceRead, TraceRequestCreate, TraceRequestList, TraceRequestStats, TraceRequestRead, TraceRequestAnswer, TraceRequestClose,
+        AlertList, AlertAcknowledge, ReferenceRead, ReferenceChange, AuditRead, AuditVerify,
+        TraceRequestShared, CustodyEventRetracted,
+    ];
+}
+
+/// <summary>How an audited request ended for the caller's access (the status code says whether the operation succeeded).</summary>
+public static class AuditOutcomes
+{
+    public const string Allowed = "allowed";
+    public const string Denied = "denied";
+    public const string FailedAuthentication = "failed-authentication";
+
+    public static readonly IReadOnlyList<string> All = [Allowed, Denied, FailedAuthentication];
 }

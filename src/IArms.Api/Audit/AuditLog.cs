@@ -4,21 +4,35 @@ using IArms.Api.Data;
 
 namespace IArms.Api.Audit;
 
-/// <summary>One line of the audit log.</summary>
-public sealed record AuditRecord(
-    DateTimeOffset At, long AgencyId, long KeyId, string Action, string? SearchId, string? Purpose,
-    string? CaseReference, string Query, int ResultCount);
-
 /// <summary>
 /// The durable audit trail, written with group commit: concurrent writers queue their entries, one
 /// writer commits whatever has queued in a single transaction, and each caller's task completes only
 /// once its entry is on disk. An fsync is shared by every search waiting at that moment, so the audit
 /// does not cap throughput, yet no answer is sent before its audit entry is durable. If the write fails,
-/// the callers' tasks fail, and so do their searches.
+/// the callers' tasks fail, and so do their requests.
 /// </summary>
-public sealed class AuditLog(Db db, AlertQueries alerts, ILogger<AuditLog> logger) : BackgroundService
+/// <remarks>
+/// Being the single writer of the log, it keeps the hash chain's head (the last entry's id and hash) in memory:
+/// loaded at start, after chaining any entries written before the chain existed, and moved only once a batch has
+/// committed. Retention's purge deletes from the other end and never touches the head.
+/// </remarks>
+public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor http, ILogger<AuditLog> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
+    private const int ChainBatch = 1000;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile ChainHead _head = new(0, AuditChain.Genesis);
+
+    /// <summary>The id and hash of the last entry written (id 0 and the genesis hash before the first).</summary>
+    public sealed record ChainHead(long Id, byte[] Hash);
+
+    /// <summary>The chain's head, once the writer has loaded it.</summary>
+    public async Task<ChainHead> HeadAsync(CancellationToken ct)
+    {
+        await _started.Task.WaitAsync(ct);
+        return _head;
+    }
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(16_384)
     {
@@ -29,6 +43,11 @@ public sealed class AuditLog(Db db, AlertQueries alerts, ILogger<AuditLog> logge
     /// <summary>Writes the entry, and the alerts it raises, durably; completes when they are committed.</summary>
     public async Task WriteAsync(AuditRecord entry, IReadOnlyList<NewAlert> raised, CancellationToken ct)
     {
+        // An entry written by a handler (the search) comes from the request being served: it is from that address.
+        if (entry.SourceAddress is null && http.HttpContext?.Connection.RemoteIpAddress is { } address)
+        {
+            entry = entry with { SourceAddress = address.ToString() };
+        }
         var pending = new Pending(entry, raised, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
@@ -36,7 +55,7 @@ public sealed class AuditLog(Db db, AlertQueries alerts, ILogger<AuditLog> logge
         }
         catch (ChannelClosedException)
         {
-            throw new ServiceUnavailableException("The service is shutting down; the search was not audited, so it was not performed.");
+            throw new ServiceUnavailableException("The service is shutting down; the request was not audited.");
         }
         // Not cancelled with the request: once queued, the entry is written whether or not the client waits.
         await pending.Done.Task;
@@ -47,6 +66,23 @@ public sealed class AuditLog(Db db, AlertQueries alerts, ILogger<AuditLog> logge
         var batch = new List<Pending>(MaxBatch);
         try
         {
+            try
+            {
+                await LoadHeadAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Without the head nothing can be chained: callers fail (503) rather than wait, and the host stops.
+                logger.LogCritical(e, "The audit chain's head could not be loaded");
+                _started.TrySetException(e);
+                _queue.Writer.TryComplete(e);
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    item.Done.TrySetException(new ServiceUnavailableException("The audit log is unavailable; the request was not audited.", e));
+                }
+                throw;
+            }
+            _started.TrySetResult();
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
@@ -88,19 +124,66 @@ public sealed class AuditLog(Db db, AlertQueries alerts, ILogger<AuditLog> logge
         catch (Exception e)
         {
             logger.LogError(e, "{Count} audit entries could not be written", batch.Count);
-            batch.ForEach(p => p.Done.TrySetException(e));
+            // Answered as 503: the request was refused because the audit is down, not because of the request.
+            var unavailable = new ServiceUnavailableException("The audit entry could not be written.", e);
+            batch.ForEach(p => p.Done.TrySetException(unavailable));
         }
     }
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
+        var head = _head;
         await using var session = await db.WriteAsync(CancellationToken.None);
         foreach (var pending in batch)
         {
-            await AuditQueries.InsertAsync(session, pending.Entry);
+            var hash = AuditChain.Next(head.Hash, pending.Entry);
+            head = new ChainHead(await AuditQueries.InsertAsync(session, pending.Entry, hash), hash);
         }
         await alerts.AddAsync(session, batch.SelectMany(p => p.Alerts));
         await session.CommitAsync();
+        // Only a committed batch moves the head: a rolled-back one leaves the chain where it was.
+        _head = head;
+    }
+
+    /// <summary>
+    /// Loads the head, first chaining (in id order, one transaction per batch, so that a long legacy log never holds
+    /// the write lock for long) any entries that have no hash yet: those written before migration 0021. The first of
+    /// them chains to the newest chained entry, the retention anchor, or the genesis hash.
+    /// </summary>
+    private async Task LoadHeadAsync(CancellationToken ct)
+    {
+        ChainHead head;
+        await using (var session = await db.PrimaryAsync(ct))
+        {
+            var last = await AuditQueries.LastChainedAsync(session);
+            var anchor = await AuditQueries.AnchorAsync(session);
+            head = last is { Hash: { } hash } ? new ChainHead(last.Id, hash)
+                : anchor is not null ? new ChainHead(anchor.LastEntryId, anchor.LastHash)
+                : new ChainHead(0, AuditChain.Genesis);
+        }
+        var chained = 0;
+        while (true)
+        {
+            await using var session = await db.WriteAsync(ct);
+            var unchained = await AuditQueries.UnchainedAsync(session, head.Id, ChainBatch);
+            foreach (var row in unchained)
+            {
+                var next = AuditChain.Next(head.Hash, row.ToRecord());
+                await AuditQueries.SetHashAsync(session, row.Id, next);
+                head = new ChainHead(row.Id, next);
+            }
+            await session.CommitAsync();
+            chained += unchained.Count;
+            if (unchained.Count < ChainBatch)
+            {
+                break;
+            }
+        }
+        if (chained > 0)
+        {
+            logger.LogInformation("Chained {Count} audit entries written before the hash chain existed", chained);
+        }
+        _head = head;
     }
 
     private sealed record Pending(AuditRecord Entry, IReadOnlyList<NewAlert> Alerts, TaskCompletionSource Done);

@@ -22,4 +22,4 @@ public static class DatabaseErrors
 }
 
 /// <summary>The service cannot do the work now (shutting down, overloaded); answered as 503.</summary>
-public sealed class ServiceUnavailableException(string message) : Exception(message);
+public sealed class ServiceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,3 +1,4 @@
+using IArms.Api.Audit;
 using System.Globalization;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
@@ -17,17 +18,17 @@ public static class FirearmApi
 
         group.MapPost("/", Create).RequireAuthorization(Roles.Record)
             .ProducesProblem(409)
-            .WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
+            .Audited(AuditActions.FirearmCreate).WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
         group.MapGet("/", List).RequireAuthorization(Roles.Search).ProducesValidationProblem()
-            .WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time.");
+            .Audited(AuditActions.FirearmList).WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time.");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Roles.Search).ProducesProblem(404)
-            .WithName("GetFirearm").WithSummary("Reads one record with its ETag.");
+            .Audited(AuditActions.FirearmRead).WithName("GetFirearm").WithSummary("Reads one record with its ETag.");
         group.MapPut("/{id:long}", Replace).RequireAuthorization(Roles.Record)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428)
-            .WithName("ReplaceFirearm").WithSummary("Replaces the owner's record; If-Match with the current ETag is required.");
+            .Audited(AuditActions.FirearmReplace).WithName("ReplaceFirearm").WithSummary("Replaces the owner's record; If-Match with the current ETag is required.");
         group.MapDelete("/{id:long}", Withdraw).RequireAuthorization(Roles.Record)
             .ProducesProblem(403).ProducesProblem(404)
-            .WithName("WithdrawFirearm").WithSummary("Withdraws the owner's record.");
+            .Audited(AuditActions.FirearmWithdraw).WithName("WithdrawFirearm").WithSummary("Withdraws the owner's record.");
         return group;
     }
 

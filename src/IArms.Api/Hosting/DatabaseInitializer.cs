@@ -15,8 +15,6 @@ public sealed class DatabaseInitializer(
     IOptions<DatabaseOptions> databaseOptions, IOptions<IArmsOptions> options, DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
-    public const string CentralAgencyCode = "HQ";
-
     public async Task StartAsync(CancellationToken ct)
     {
         if (databaseOptions.Value.MigrateOnStartup)
@@ -47,6 +45,12 @@ public sealed class DatabaseInitializer(
             throw new InvalidOperationException("IArms:BootstrapAdminKey must be at least 16 characters long.");
         }
 
+        var country = string.IsNullOrWhiteSpace(options.Value.BootstrapCountryCode) ? null : options.Value.BootstrapCountryCode;
+        if (country is not null && !IArms.Core.Countries.IsValid(country))
+        {
+            throw new InvalidOperationException("IArms:BootstrapCountryCode must be empty or an ISO 3166-1 alpha-2 code in upper case, like 'FR'.");
+        }
+
         await using var session = await db.WriteAsync(ct);
         if (await AgencyQueries.AnyAdminKeyAsync(session))
         {
@@ -58,10 +62,10 @@ public sealed class DatabaseInitializer(
             logger.LogError("No admin key is active and IArms:BootstrapAdminKey names a revoked key; set a new bootstrap key to recover.");
             return;
         }
-        var agencyId = await AgencyQueries.FindIdAsync(session, CentralAgencyCode)
-            ?? (await AgencyQueries.InsertAsync(session, CentralAgencyCode, "IArms central administration", options.Value.BootstrapCountryCode, DateTimeOffset.UtcNow))!.Value;
+        var agencyId = await AgencyQueries.FindIdAsync(session, Caller.CentralAgencyCode)
+            ?? (await AgencyQueries.InsertAsync(session, Caller.CentralAgencyCode, "IArms central administration", country, DateTimeOffset.UtcNow))!.Value;
         await agencies.CreateKeyAsync(session, agencyId, key, [Roles.Admin, Roles.Audit], "bootstrap admin key");
         await session.CommitAsync();
-        logger.LogInformation("Created the central agency {Code} with the bootstrap admin key", CentralAgencyCode);
+        logger.LogInformation("Created the central agency {Code} with the bootstrap admin key", Caller.CentralAgencyCode);
     }
 }

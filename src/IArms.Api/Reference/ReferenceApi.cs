@@ -1,3 +1,4 @@
+using IArms.Api.Audit;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
 using IArms.Core.Reference;
@@ -14,21 +15,21 @@ public static class ReferenceApi
         var group = routes.MapGroup("/reference").WithTags("Reference");
 
         group.MapGet("/makes", ListMakes).RequireAuthorization(Policies.Any).ProducesValidationProblem()
-            .WithName("ListMakes").WithSummary("Makes with their aliases; with q, the best matches for q first.");
+            .Audited(AuditActions.ReferenceRead).WithName("ListMakes").WithSummary("Makes with their aliases; with q, the best matches for q first.");
         group.MapGet("/calibres", ListCalibres).RequireAuthorization(Policies.Any).ProducesValidationProblem()
-            .WithName("ListCalibres").WithSummary("Calibres with their aliases; with q, the best matches for q first.");
+            .Audited(AuditActions.ReferenceRead).WithName("ListCalibres").WithSummary("Calibres with their aliases; with q, the best matches for q first.");
         group.MapGet("/types", ListTypes).RequireAuthorization(Policies.Any)
-            .WithName("ListTypes").WithSummary("The UN/ISACS weapon types a record may have.");
-        group.MapPost("/makes", CreateMake).RequireAuthorization(Roles.Admin).ProducesProblem(409)
-            .WithName("CreateMake").WithSummary("Adds a make; refused when a spelling already means another make.");
-        group.MapPost("/makes/{id:long}/aliases", AddMakeAlias).RequireAuthorization(Roles.Admin)
+            .Audited(AuditActions.ReferenceRead).WithName("ListTypes").WithSummary("The UN/ISACS weapon types a record may have.");
+        group.MapPost("/makes", CreateMake).RequireAuthorization(Policies.CentralAdmin).ProducesProblem(409)
+            .Audited(AuditActions.ReferenceChange).WithName("CreateMake").WithSummary("Adds a make; refused when a spelling already means another make.");
+        group.MapPost("/makes/{id:long}/aliases", AddMakeAlias).RequireAuthorization(Policies.CentralAdmin)
             .ProducesProblem(404).ProducesProblem(409)
-            .WithName("AddMakeAlias").WithSummary("Adds a spelling of a make; records are re-resolved.");
-        group.MapPost("/calibres", CreateCalibre).RequireAuthorization(Roles.Admin).ProducesProblem(409)
-            .WithName("CreateCalibre").WithSummary("Adds a calibre; refused when a spelling already means another calibre.");
-        group.MapPost("/calibres/{id:long}/aliases", AddCalibreAlias).RequireAuthorization(Roles.Admin)
+            .Audited(AuditActions.ReferenceChange).WithName("AddMakeAlias").WithSummary("Adds a spelling of a make; records are re-resolved.");
+        group.MapPost("/calibres", CreateCalibre).RequireAuthorization(Policies.CentralAdmin).ProducesProblem(409)
+            .Audited(AuditActions.ReferenceChange).WithName("CreateCalibre").WithSummary("Adds a calibre; refused when a spelling already means another calibre.");
+        group.MapPost("/calibres/{id:long}/aliases", AddCalibreAlias).RequireAuthorization(Policies.CentralAdmin)
             .ProducesProblem(404).ProducesProblem(409)
-            .WithName("AddCalibreAlias").WithSummary("Adds a spelling of a calibre; records are re-resolved.");
+            .Audited(AuditActions.ReferenceChange).WithName("AddCalibreAlias").WithSummary("Adds a spelling of a calibre; records are re-resolved.");
         return group;
     }
 

@@ -1,4 +1,5 @@
 using IArms.Api.Agencies;
+using IArms.Api.Audit;
 using IArms.Api.Infrastructure;
 
 namespace IArms.Api.Search;
@@ -9,7 +10,7 @@ public static class SearchApi
     public static RouteGroupBuilder MapSearch(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/searches").WithTags("Search").RequireAuthorization(Roles.Search);
-        group.MapPost("/", Search)
+        group.MapPost("/", Search).Audited(AuditActions.Search, writtenByHandler: true)
             .WithName("SearchSerial")
             .WithSummary("Searches a serial number (? = one unreadable character, * = a run); audited, and alerts the owners of wanted records found.");
         return group;

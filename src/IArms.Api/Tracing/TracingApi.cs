@@ -1,3 +1,4 @@
+using IArms.Api.Audit;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
 
@@ -19,24 +20,24 @@ public static class TracingApi
         var firearms = routes.MapGroup("/firearms/{id:long}").WithTags("Tracing");
         firearms.MapPost("/custody-events", AddEvent).RequireAuthorization(Policies.RecordOrTrace)
             .ProducesProblem(404)
-            .WithName("AddCustodyEvent").WithSummary("Adds one custody event to a firearm's chain, with the caller's agency as its source.");
+            .Audited(AuditActions.CustodyEventAdd).WithName("AddCustodyEvent").WithSummary("Adds one custody event to a firearm's chain, with the caller's agency as its source.");
         firearms.MapGet("/trace", Trace).RequireAuthorization(Roles.Search).ProducesProblem(404)
-            .WithName("GetTraceReport").WithSummary("The trace report: chain in time order, gaps, diversion point, time to crime, indicators.");
+            .Audited(AuditActions.TraceRead).WithName("GetTraceReport").WithSummary("The trace report: chain in time order, gaps, diversion point, time to crime, indicators.");
 
         var requests = routes.MapGroup("/trace-requests").WithTags("Trace requests").RequireAuthorization(Roles.Trace);
         requests.MapPost("/", CreateRequest).ProducesProblem(404)
-            .WithName("CreateTraceRequest").WithSummary("Asks another agency for its records on a firearm; the addressee gets a trace-request alert.");
+            .Audited(AuditActions.TraceRequestCreate).WithName("CreateTraceRequest").WithSummary("Asks another agency for its records on a firearm; the addressee gets a trace-request alert.");
         requests.MapGet("/", ListRequests).ProducesValidationProblem()
-            .WithName("ListTraceRequests").WithSummary("The caller agency's incoming and/or outgoing trace requests, newest first.");
+            .Audited(AuditActions.TraceRequestList).WithName("ListTraceRequests").WithSummary("The caller agency's incoming and/or outgoing trace requests, newest first.");
         requests.MapGet("/stats", Stats)
-            .WithName("GetTraceRequestStats").WithSummary("Per addressee country: requests received, answered, median days to answer, overdue now.");
+            .Audited(AuditActions.TraceRequestStats).WithName("GetTraceRequestStats").WithSummary("Per addressee country: requests received, answered, median days to answer, overdue now.");
         requests.MapGet("/{id:long}", GetRequest).ProducesProblem(404)
-            .WithName("GetTraceRequest").WithSummary("One trace request the caller's agency sent or received.");
+            .Audited(AuditActions.TraceRequestRead).WithName("GetTraceRequest").WithSummary("One trace request the caller's agency sent or received.");
         requests.MapPost("/{id:long}/response", Answer)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
-            .WithName("AnswerTraceRequest").WithSummary("The addressee answers, once; the events join the chain and the requester gets a trace-answered alert.");
+            .Audited(AuditActions.TraceRequestAnswer).WithName("AnswerTraceRequest").WithSummary("The addressee answers, once; the events join the chain and the requester gets a trace-answered alert.");
         requests.MapPost("/{id:long}/close", Close).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
-            .WithName("CloseTraceRequest").WithSummary("The requester closes a request; the addressee no longer reads the firearm through it.");
+            .Audited(AuditActions.TraceRequestClose).WithName("CloseTraceRequest").WithSummary("The requester closes a request; the addressee no longer reads the firearm through it.");
         return requests;
     }
 

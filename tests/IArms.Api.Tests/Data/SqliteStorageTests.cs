@@ -70,10 +70,15 @@ public class SqliteStorageTests
         using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var admin = app.Admin();
         var keys = await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(System.Net.HttpStatusCode.OK);
-        await (await admin.DeleteAsync($"/api/v1/agencies/HQ/api-keys/{(long)keys[0]!["id"]!}")).ExpectAsync(System.Net.HttpStatusCode.NoContent);
+        // The last central admin key cannot be revoked any more (409): a successor is issued first.
+        var successor = await (await admin.PostJsonAsync("/api/v1/agencies/HQ/api-keys", new { roles = new[] { "admin" }, label = "successor" }))
+            .ExpectAsync(System.Net.HttpStatusCode.Created);
+        using var next = app.ClientWithKey((string)successor["key"]!);
+        await (await next.DeleteAsync($"/api/v1/agencies/HQ/api-keys/{(long)keys[0]!["id"]!}")).ExpectAsync(System.Net.HttpStatusCode.NoContent);
 
         var initializer = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DatabaseInitializer>().Single();
         await Assert.DoesNotThrowAsync(() => initializer.StartAsync(CancellationToken.None));
         await (await admin.GetAsync("/api/v1/agencies")).ExpectProblemAsync(System.Net.HttpStatusCode.Unauthorized);
+        await (await next.GetAsync("/api/v1/agencies")).ExpectAsync(System.Net.HttpStatusCode.OK);
     }
 }

@@ -45,7 +45,8 @@ public class AuthorizationMatrixTests : ApiFixture
         ["Ready"] = new(null, Reach.Allowed, Reach.Allowed),
 
         ["ListAgencies"] = new(AnyRole, Reach.Allowed, Reach.Allowed),
-        ["CreateAgency"] = new(["admin"], Reach.Denied, Reach.Denied, Body: w => new { code = w.NextAgencyCode(), name = "Matrix agency", countryCode = "NL" }),
+        // Only the central administrator (HQ) registers agencies and changes the reference table: the owner's admin is an agency's.
+        ["CreateAgency"] = new(["admin"], Reach.Denied, Reach.Denied, Body: w => new { code = w.NextAgencyCode(), name = "Matrix agency", countryCode = "NL" }, Owner: Reach.Denied),
         ["ListApiKeys"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner }),
         ["CreateApiKey"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner }, _ => new { roles = new[] { "search" }, label = "matrix" }),
         ["RevokeApiKey"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner, ["id"] = w.SpareKeyId }),
@@ -54,6 +55,8 @@ public class AuthorizationMatrixTests : ApiFixture
         ["AcknowledgeAlert"] = new(AnyRole, Reach.Denied, Reach.Denied, w => new() { ["id"] = w.AlertId }),
 
         ["ListAuditEntries"] = new(["audit", "admin"], Reach.Allowed, Reach.Allowed),
+        // The chain is the central administration's to verify: every agency's key is refused.
+        ["VerifyAuditChain"] = new(["audit", "admin"], Reach.Denied, Reach.Denied, Owner: Reach.Denied),
 
         ["CreateFirearm"] = new(["record"], Reach.Allowed, Reach.Allowed, Body: _ => Firearm("MX 500-600")),
         ["ListFirearms"] = new(["search"], Reach.Allowed, Reach.Allowed),
@@ -64,10 +67,10 @@ public class AuthorizationMatrixTests : ApiFixture
         ["ListMakes"] = new(AnyRole, Reach.Allowed, Reach.Allowed),
         ["ListCalibres"] = new(AnyRole, Reach.Allowed, Reach.Allowed),
         ["ListTypes"] = new(AnyRole, Reach.Allowed, Reach.Allowed),
-        ["CreateMake"] = new(["admin"], Reach.Denied, Reach.Denied, Body: w => new { canonicalName = $"Matrix Arms {w.NextAgencyCode()}" }),
-        ["CreateCalibre"] = new(["admin"], Reach.Denied, Reach.Denied, Body: w => new { canonicalName = $"{w.Sequence()}x99mm Matrix" }),
-        ["AddMakeAlias"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.MakeId }, w => new { alias = $"Matrix alias {w.Sequence()}" }),
-        ["AddCalibreAlias"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.CalibreId }, w => new { alias = $"{w.Sequence()} matrix" }),
+        ["CreateMake"] = new(["admin"], Reach.Denied, Reach.Denied, Body: w => new { canonicalName = $"Matrix Arms {w.NextAgencyCode()}" }, Owner: Reach.Denied),
+        ["CreateCalibre"] = new(["admin"], Reach.Denied, Reach.Denied, Body: w => new { canonicalName = $"{w.Sequence()}x99mm Matrix" }, Owner: Reach.Denied),
+        ["AddMakeAlias"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.MakeId }, w => new { alias = $"Matrix alias {w.Sequence()}" }, Owner: Reach.Denied),
+        ["AddCalibreAlias"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.CalibreId }, w => new { alias = $"{w.Sequence()} matrix" }, Owner: Reach.Denied),
 
         ["SearchSerial"] = new(["search"], Reach.Allowed, Reach.Allowed, Body: w => new { serialNumber = World.Serial, purpose = "investigation" }),
 
