@@ -5,5 +5,11 @@ public static class AuditActions
 {
     public const string Search = "search";
 
-    public static readonly IReadOnlyList<string> All = [Search];
+    /// <summary>A trace request shared a record with its addressee (by the owner, or inside the record's visibility).</summary>
+    public const string TraceRequestShared = "trace-request-shared";
+
+    /// <summary>A custody event's source retracted it.</summary>
+    public const string CustodyEventRetracted = "custody-event-retracted";
+
+    public static readonly IReadOnlyList<string> All = [Search, TraceRequestShared, CustodyEventRetracted];
 }
