@@ -9,7 +9,10 @@ public static class AlertKinds
     public const string TraceAnswered = "trace-answered";
     public const string TraceOverdue = "trace-overdue";
 
-    public static readonly IReadOnlyList<string> All = [Hit, TraceRequest, TraceAnswered, TraceOverdue];
+    /// <summary>Another agency shared one of the agency's records by sending a trace request about it.</summary>
+    public const string RecordShared = "record-shared";
+
+    public static readonly IReadOnlyList<string> All = [Hit, TraceRequest, TraceAnswered, TraceOverdue, RecordShared];
 }
 
 /// <summary>An alert to raise, written by the feature that detects it inside its own transaction.</summary>

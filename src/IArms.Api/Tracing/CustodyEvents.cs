@@ -43,44 +43,25 @@ public static class CustodyEvents
     private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     /// <summary>
-    /// The date before which no event may lie: the earliest <c>manufactured</c> event of the chain, else
-    /// 1 January of the record's year of manufacture (as <see cref="CustodyEventRules.Validate"/> expects).
-    /// </summary>
-    public static DateOnly? ManufactureDate(IEnumerable<CustodyEvent> chain, int? yearOfManufacture)
-    {
-        var made = chain.Where(e => e.Type == CustodyEventType.Manufactured).Select(e => (DateOnly?)e.Date).Min();
-        return made ?? (yearOfManufacture is { } year and >= 1 and <= 9999 ? new DateOnly(year, 1, 1) : null);
-    }
-
-    /// <summary>
-    /// Validates request events against Core's rules and the stored chain (the events of one answer are judged
-    /// together, so an answer may bring its own <c>manufactured</c> event); null when they are all valid.
+    /// Validates request events against Core's rules and the live chain (retracted events left out; the events of
+    /// one answer are judged together, so an answer may bring its own <c>manufactured</c> event); each error is keyed
+    /// by its event's prefix (e.g. <c>events[2].</c>) and field. Null when they are all valid.
     /// </summary>
     public static Dictionary<string, List<string>>? Validate(
-        IReadOnlyList<(CustodyEvent Event, string Prefix)> incoming, IEnumerable<CustodyEvent> stored, int? yearOfManufacture, DateOnly today)
+        IReadOnlyList<(CustodyEvent Event, string Prefix)> incoming, IEnumerable<CustodyEventRow> chain, int? yearOfManufacture, DateOnly today)
     {
-        var made = ManufactureDate(stored.Concat(incoming.Select(i => i.Event)), yearOfManufacture);
+        var live = TracingQueries.Live(chain).Select(ToCore).ToList();
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (e, prefix) in incoming)
+        foreach (var (index, field, message) in CustodyEventRules.ValidateChain(incoming.Select(i => i.Event).ToList(), live, yearOfManufacture, today))
         {
-            Validate(e, made, today, prefix, errors);
-        }
-        return errors.Count == 0 ? null : errors;
-    }
-
-    /// <summary>Runs Core's rules over request events, collecting errors under <paramref name="prefix"/> (e.g. <c>events[2].</c>).</summary>
-    public static void Validate(
-        CustodyEvent e, DateOnly? manufactureDate, DateOnly today, string prefix, Dictionary<string, List<string>> errors)
-    {
-        foreach (var (field, message) in CustodyEventRules.Validate(e, manufactureDate, today))
-        {
-            var key = prefix + field;
+            var key = incoming[index].Prefix + field;
             if (!errors.TryGetValue(key, out var list))
             {
                 errors[key] = list = [];
             }
             list.Add(message);
         }
+        return errors.Count == 0 ? null : errors;
     }
 
     public static IDictionary<string, string[]> ToProblemErrors(Dictionary<string, List<string>> errors) =>
@@ -116,6 +97,15 @@ public static class CustodyEvents
 
     private static long? WireId(string? id) => id is null ? null : long.Parse(id, CultureInfo.InvariantCulture);
 
+    /// <summary>A stored event as the API shows it, with its retraction when it has one.</summary>
+    public static CustodyEventResponse ToResponse(CustodyEventRow row) =>
+        ToResponse(ToCore(row), row.FirearmId, row.TraceRequestId) with
+        {
+            RetractedAt = row.RetractedAt,
+            RetractedBy = row.RetractedBy,
+            RetractionReason = row.RetractionReason,
+        };
+
     public static CustodyEventResponse ToResponse(CustodyEvent e, long firearmId, long? traceRequestId) => new(
         WireId(e.Id)!.Value,
         firearmId,
@@ -135,10 +125,20 @@ public static class CustodyEvents
     private static CustodyParty? ToResponse(Party? p) =>
         p is null ? null : new CustodyParty(p.Name, CustodyVocabulary.ToWire(p.Kind), p.CountryCode, p.Licence);
 
-    /// <summary>The wire report of a Core analysis; event ids are numbers everywhere, as in the chain.</summary>
-    public static TraceReportResponse ToResponse(long firearmId, TraceReport report, IReadOnlyDictionary<string, long?> traceRequestIds) => new(
+    /// <summary>
+    /// The wire report of a Core analysis of a chain's live events; the chain shown holds every stored event (the
+    /// retracted ones marked) in chain order. Event ids are numbers everywhere, as in the chain.
+    /// </summary>
+    public static TraceReportResponse ToResponse(long firearmId, TraceReport report, IReadOnlyList<CustodyEventRow> rows)
+    {
+        var byId = rows.ToDictionary(r => Id(r.Id), StringComparer.Ordinal);
+        var chain = ChainAnalyzer.Order(rows.Select(ToCore)).Select(e => ToResponse(byId[e.Id])).ToList();
+        return ToResponse(firearmId, report, chain);
+    }
+
+    private static TraceReportResponse ToResponse(long firearmId, TraceReport report, IReadOnlyList<CustodyEventResponse> chain) => new(
         firearmId,
-        report.Chain.Select(e => ToResponse(e, firearmId, traceRequestIds.GetValueOrDefault(e.Id))).ToList(),
+        chain,
         report.Gaps.Select(g => new TraceGap(WireId(g.AfterEventId)!.Value, WireId(g.BeforeEventId)!.Value, CustodyVocabulary.ToWire(g.Kind))).ToList(),
         report.Diversion is not { } d
             ? null

@@ -1,5 +1,6 @@
 using IArms.Api.Agencies;
 using IArms.Api.Alerts;
+using IArms.Api.Audit;
 using IArms.Api.Data;
 using IArms.Core.Tracing;
 
@@ -7,9 +8,16 @@ namespace IArms.Api.Tracing;
 
 /// <summary>
 /// Tracing's writes that commit together: an event and its chain check; a request (or its answer, with the
-/// answer's events) and the alert it raises; the overdue mark and its alert. Each runs in one transaction.
+/// answer's events) and the alerts it raises; a retraction; the overdue mark and its alert. Each runs in one
+/// transaction.
 /// </summary>
-public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQueries alerts, TimeProvider clock)
+/// <remarks>
+/// Shares and retractions are also written to the audit log, once their transaction has committed: the audit
+/// writer commits on a connection of its own, and on SQLite it would wait behind our open write transaction.
+/// Should that write fail, the caller sees the error, and the fact itself is still on record in its own row (the
+/// trace request names who shared with whom; a retracted event keeps when, by whom and why).
+/// </remarks>
+public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQueries alerts, AuditLog audit, TimeProvider clock)
 {
     public const int SweepBatch = 500;
 
@@ -19,10 +27,15 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
     {
         public sealed record Added(CustodyEventResponse Event) : AddEventOutcome;
         public sealed record FirearmNotFound : AddEventOutcome;
+        public sealed record NotOwner : AddEventOutcome;
         public sealed record Invalid(IDictionary<string, string[]> Errors) : AddEventOutcome;
     }
 
-    /// <summary>Adds one event, with the caller's agency as its source, if Core's rules accept it against the chain.</summary>
+    /// <summary>
+    /// Adds one event, with the caller's agency as its source, if the caller owns the record and Core's rules accept
+    /// the event against the chain. Other agencies contribute theirs by answering a trace request, which the owner
+    /// asked for: a chain is evidence, and only its owner writes it directly.
+    /// </summary>
     public async Task<AddEventOutcome> AddEventAsync(long firearmId, CustodyEventRequest request, Caller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -31,8 +44,12 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         {
             return new AddEventOutcome.FirearmNotFound();
         }
+        if (firearm.OwnerAgencyId != caller.AgencyId)
+        {
+            return new AddEventOutcome.NotOwner();
+        }
         var e = CustodyEvents.ToCore(request, "new", caller.AgencyCode, now);
-        var stored = (await TracingQueries.ChainAsync(session, firearmId)).Select(CustodyEvents.ToCore);
+        var stored = await TracingQueries.ChainAsync(session, firearmId);
         if (CustodyEvents.Validate([(e, "")], stored, firearm.YearOfManufacture, DateOnly.FromDateTime(now.UtcDateTime)) is { } errors)
         {
             return new AddEventOutcome.Invalid(CustodyEvents.ToProblemErrors(errors));
@@ -48,8 +65,14 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         public sealed record FirearmNotFound : CreateOutcome;
         public sealed record AgencyNotFound : CreateOutcome;
         public sealed record ToSelf : CreateOutcome;
+        public sealed record OutsideVisibility(string ToAgency, string ToCountry) : CreateOutcome;
     }
 
+    /// <summary>
+    /// Opens a trace request, which shares the record with its addressee. Only the owner may share beyond the
+    /// record's visibility; anyone else may name only an addressee the visibility already covers. The owner is
+    /// alerted when another agency shares its record; every share is audited.
+    /// </summary>
     public async Task<CreateOutcome> CreateAsync(CreateTraceRequest request, Caller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -69,6 +92,11 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         {
             return new CreateOutcome.ToSelf();
         }
+        var byOwner = firearm.OwnerAgencyId == caller.AgencyId;
+        if (!byOwner && await TracingQueries.FindVisibleAsync(session, firearm.Id, to.Id, to.CountryCode) is null)
+        {
+            return new CreateOutcome.OutsideVisibility(to.Code, to.CountryCode);
+        }
 
         var id = await TracingQueries.InsertRequestAsync(
             session, firearm.Id, caller.AgencyId, to.Id, priority, request.Message?.Trim() ?? "", dueDate, now);
@@ -76,8 +104,20 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
             to.Id, AlertKinds.TraceRequest,
             $"{caller.AgencyCode} ({caller.CountryCode}) asks for your records on firearm {firearm.Id}: {priority} trace request {id}, due {dueDate:yyyy-MM-dd}.",
             FirearmId: firearm.Id, FromAgencyId: caller.AgencyId, TraceRequestId: id)]);
-        var created = await queries.ReadRequestAsync(session, id, caller.AgencyId);
+        if (!byOwner && to.Id != firearm.OwnerAgencyId)
+        {
+            // The owner decided who sees its record; it hears when another agency passes it on inside that decision
+            // (a request addressed to the owner itself already reaches it as a trace-request alert).
+            await alerts.AddAsync(session, [new NewAlert(
+                firearm.OwnerAgencyId, AlertKinds.RecordShared,
+                $"{caller.AgencyCode} ({caller.CountryCode}) shared your firearm {firearm.Id} with {to.Code} ({to.CountryCode}) by trace request {id}.",
+                FirearmId: firearm.Id, FromAgencyId: caller.AgencyId, TraceRequestId: id)]);
+        }
+        var created = await queries.ReadRequestAsync(session, id, caller);
         await session.CommitAsync();
+        await audit.WriteAsync(new AuditRecord(
+            now, caller.AgencyId, caller.KeyId, AuditActions.TraceRequestShared, null, null, null,
+            $"firearm {firearm.Id} shared with {to.Code} ({to.CountryCode}) by trace request {id}" + (byOwner ? ", by its owner" : ""), 1), [], ct);
         return new CreateOutcome.Created(created!);
     }
 
@@ -87,7 +127,7 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         public sealed record NotFound : AnswerOutcome;
         public sealed record NotAddressee : AnswerOutcome;
         public sealed record NotOpen(string Status) : AnswerOutcome;
-        public sealed record FirearmWithdrawn : AnswerOutcome;
+        public sealed record FirearmNotShared(long FirearmId) : AnswerOutcome;
         public sealed record Invalid(IDictionary<string, string[]> Errors) : AnswerOutcome;
     }
 
@@ -99,7 +139,7 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
     {
         var now = clock.GetUtcNow();
         await using var session = await db.WriteAsync(ct);
-        var request = await TracingQueries.FindRequestForPartyAsync(session, id, caller.AgencyId);
+        var request = await TracingQueries.FindRequestForPartyAsync(session, id, caller);
         if (request is null)
         {
             return new AnswerOutcome.NotFound();
@@ -112,15 +152,17 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         {
             return new AnswerOutcome.NotOpen(request.Status);
         }
+        // Withdrawn, or no longer inside the visibility of a share the owner did not make: the answer is refused
+        // as if the firearm did not exist (404), without saying which.
         if (await TracingQueries.FindTraceableAsync(session, request.FirearmId, caller) is not { } firearm)
         {
-            return new AnswerOutcome.FirearmWithdrawn();
+            return new AnswerOutcome.FirearmNotShared(request.FirearmId);
         }
 
         var incoming = (answer.Events ?? [])
             .Select((e, i) => (Event: CustodyEvents.ToCore(e, $"new-{i}", caller.AgencyCode, now), Prefix: $"events[{i}]."))
             .ToList();
-        var stored = (await TracingQueries.ChainAsync(session, firearm.Id)).Select(CustodyEvents.ToCore);
+        var stored = await TracingQueries.ChainAsync(session, firearm.Id);
         if (CustodyEvents.Validate(incoming, stored, firearm.YearOfManufacture, Today()) is { } errors)
         {
             return new AnswerOutcome.Invalid(CustodyEvents.ToProblemErrors(errors));
@@ -141,7 +183,7 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
             $"{caller.AgencyCode} ({caller.CountryCode}) answered trace request {id} on firearm {firearm.Id}: {answer.Outcome}" +
             (answer.ReasonCode is null ? "" : $" ({answer.ReasonCode})") + $", {added}.",
             FirearmId: firearm.Id, FromAgencyId: caller.AgencyId, TraceRequestId: id)]);
-        var answered = await queries.ReadRequestAsync(session, id, caller.AgencyId);
+        var answered = await queries.ReadRequestAsync(session, id, caller);
         await session.CommitAsync();
         return new AnswerOutcome.Answered(answered!);
     }
@@ -158,7 +200,7 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
     public async Task<CloseOutcome> CloseAsync(long id, Caller caller, CancellationToken ct)
     {
         await using var session = await db.WriteAsync(ct);
-        var request = await TracingQueries.FindRequestForPartyAsync(session, id, caller.AgencyId);
+        var request = await TracingQueries.FindRequestForPartyAsync(session, id, caller);
         if (request is null)
         {
             return new CloseOutcome.NotFound();
@@ -171,9 +213,46 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         {
             return new CloseOutcome.AlreadyClosed();
         }
-        var closed = await queries.ReadRequestAsync(session, id, caller.AgencyId);
+        var closed = await queries.ReadRequestAsync(session, id, caller);
         await session.CommitAsync();
         return new CloseOutcome.Closed(closed!);
+    }
+
+    public abstract record RetractOutcome
+    {
+        public sealed record Retracted(CustodyEventResponse Event) : RetractOutcome;
+        public sealed record NotFound : RetractOutcome;
+        public sealed record NotSource(string Source) : RetractOutcome;
+        public sealed record AlreadyRetracted : RetractOutcome;
+    }
+
+    /// <summary>
+    /// The event's source withdraws it: the event is kept and marked (when, by whom, why), audited, and left out of
+    /// the chain's analysis from then on.
+    /// </summary>
+    public async Task<RetractOutcome> RetractAsync(long firearmId, long eventId, string reason, Caller caller, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var session = await db.WriteAsync(ct);
+        if (await TracingQueries.FindTraceableAsync(session, firearmId, caller) is null
+            || await TracingQueries.FindEventAsync(session, firearmId, eventId) is not { } found)
+        {
+            return new RetractOutcome.NotFound();
+        }
+        if (found.SourceAgencyId != caller.AgencyId)
+        {
+            return new RetractOutcome.NotSource(found.Source);
+        }
+        if (!await TracingQueries.RetractEventAsync(session, firearmId, eventId, caller.AgencyId, reason.Trim(), now))
+        {
+            return new RetractOutcome.AlreadyRetracted();
+        }
+        var retracted = await TracingQueries.FindEventAsync(session, firearmId, eventId);
+        await session.CommitAsync();
+        await audit.WriteAsync(new AuditRecord(
+            now, caller.AgencyId, caller.KeyId, AuditActions.CustodyEventRetracted, null, null, null,
+            $"custody event {eventId} of firearm {firearmId} retracted: {reason.Trim()}", 1), [], ct);
+        return new RetractOutcome.Retracted(CustodyEvents.ToResponse(retracted!));
     }
 
     /// <summary>

@@ -18,7 +18,11 @@ public sealed record CustodyEventRequest(
     string? Notes,
     CustodyAuthorization? Authorization);
 
-/// <summary>A stored custody event. <c>source</c> is the code of the agency that supplied it.</summary>
+/// <summary>
+/// A stored custody event. <c>source</c> is the code of the agency that supplied it. A retracted event carries
+/// <c>retractedAt</c>, <c>retractedBy</c> (its source) and <c>retractionReason</c>; it stays in the chain as a record
+/// of what was once asserted, and the analysis (gaps, diversion, indicators) leaves it out.
+/// </summary>
 public sealed record CustodyEventResponse(
     long Id,
     long FirearmId,
@@ -33,7 +37,13 @@ public sealed record CustodyEventResponse(
     CustodyAuthorization? Authorization,
     string Source,
     long? TraceRequestId,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    DateTimeOffset? RetractedAt = null,
+    string? RetractedBy = null,
+    string? RetractionReason = null);
+
+/// <summary>The source agency withdraws one of its events; <c>reason</c> says why (kept with the event).</summary>
+public sealed record RetractCustodyEventRequest(string? Reason);
 
 /// <summary>A hole in the chain between two consecutive events: <c>custody-discontinuity</c> or <c>silence</c>.</summary>
 public sealed record TraceGap(long AfterEventId, long BeforeEventId, string Kind);
@@ -67,7 +77,7 @@ public sealed record CreateTraceRequest(long? FirearmId, string? ToAgency, strin
 /// </summary>
 public sealed record TraceAnswerRequest(string? Outcome, string? ReasonCode, IReadOnlyList<CustodyEventRequest>? Events, string? Notes);
 
-/// <summary>What the addressee of a trace request is shown of the firearm (the requester shares it by asking).</summary>
+/// <summary>What the parties of a trace request are shown of the firearm while the request shares it.</summary>
 public sealed record TraceFirearm(
     long Id,
     string OwnerAgency,
@@ -90,12 +100,16 @@ public sealed record TraceAnswer(
 
 /// <summary>
 /// A trace request. <c>status</c> is open, answered or closed, and shows as <c>overdue</c> while it is open
-/// after its <c>dueDate</c> (due by the end of that day, UTC).
+/// after its <c>dueDate</c> (due by the end of that day, UTC). <c>firearm</c> (the record's detail) is shown only
+/// while the request shares the record with the caller: the request is open or answered, the record is not
+/// withdrawn, and either the owner sent it or the addressee's country is inside the record's visibility (a
+/// requester that is not the owner must also still see the record). Otherwise <c>firearm</c> is null and
+/// <c>answer.events</c> empty: the request stays readable to its two parties as a conversation, without the record.
 /// </summary>
 public sealed record TraceRequestResponse(
     long Id,
     long FirearmId,
-    TraceFirearm Firearm,
+    TraceFirearm? Firearm,
     string FromAgency,
     string FromCountry,
     string ToAgency,

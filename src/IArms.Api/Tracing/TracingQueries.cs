@@ -37,26 +37,33 @@ public sealed class CustodyEventRow
     public string? AuthorizationKind { get; set; }
     public string? AuthorizationReference { get; set; }
     public string Source { get; set; } = "";
+    public long SourceAgencyId { get; set; }
     public long? TraceRequestId { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
+    public DateTimeOffset? RetractedAt { get; set; }
+    public string? RetractedBy { get; set; }
+    public string? RetractionReason { get; set; }
 }
 
 /// <summary>
 /// All of tracing's SQL: custody events, trace requests and the tracing access rule. A firearm is traceable by
 /// an agency that may see the record (<see cref="FirearmQueries.VisibleTo"/>) and by the addressee of an open or
-/// answered trace request on it: by asking, the requester shares the record with the agency it asks. The reads
-/// open their own session; the writes run in the caller's transaction (<see cref="TraceRequestService"/>).
+/// answered trace request the owner sent about it: the owner may share its record beyond its visibility, nobody
+/// else may. The reads open their own session; the writes run in the caller's transaction (<see cref="TraceRequestService"/>).
 /// </summary>
 public sealed class TracingQueries(Db db, TimeProvider clock)
 {
     /// <summary>
-    /// The tracing access rule over <c>firearm f</c>, with <c>@callerAgencyId</c> and <c>@callerCountry</c>. A closed
-    /// request no longer shares the record: the requester closed the conversation.
+    /// The tracing access rule over <c>firearm f</c>, with <c>@callerAgencyId</c> and <c>@callerCountry</c>. Only the
+    /// owner's requests lend access: another agency's request may name only an addressee inside the visibility,
+    /// which then sees the record by the visibility itself, and loses it as soon as the owner narrows it. The owner's
+    /// explicit share is its own decision, so it stands whatever the visibility, until the request is closed (or
+    /// the record withdrawn, which closes it).
     /// </summary>
     public const string TraceableBy = $"""
         ({FirearmQueries.VisibleTo}
          OR EXISTS (SELECT 1 FROM trace_request tr WHERE tr.firearm_id = f.id AND tr.to_agency_id = @callerAgencyId
-                    AND tr.status IN ('open', 'answered')))
+                    AND tr.from_agency_id = f.owner_agency_id AND tr.status IN ('open', 'answered')))
         """;
 
     private const string SelectFirearm = """
@@ -73,11 +80,21 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
         ce.id, ce.firearm_id, ce.type, ce.event_date, ce.from_party_name, ce.from_party_kind, ce.from_party_country,
         ce.from_party_licence, ce.to_party_name, ce.to_party_kind, ce.to_party_country, ce.to_party_licence,
         ce.country_code, ce.place, ce.document_reference, ce.notes, ce.authorization_kind, ce.authorization_reference,
-        a.code AS source, ce.trace_request_id, ce.recorded_at
+        a.code AS source, ce.source_agency_id, ce.trace_request_id, ce.recorded_at,
+        ce.retracted_at, rb.code AS retracted_by, ce.retraction_reason
         FROM custody_event ce JOIN agency a ON a.id = ce.source_agency_id
+        LEFT JOIN agency rb ON rb.id = ce.retracted_by_agency_id
         """;
 
     private static readonly Sql SelectChain = new($"SELECT {EventColumns} WHERE ce.firearm_id = @firearmId ORDER BY ce.id");
+
+    private static readonly Sql SelectEvent = new($"SELECT {EventColumns} WHERE ce.id = @eventId AND ce.firearm_id = @firearmId");
+
+    // Source and state checks sit in the WHERE, so a concurrent retraction cannot be overwritten.
+    private static readonly Sql RetractEvent = new("""
+        UPDATE custody_event SET retracted_at = @now, retracted_by_agency_id = @agencyId, retraction_reason = @reason
+        WHERE id = @eventId AND firearm_id = @firearmId AND source_agency_id = @agencyId AND retracted_at IS NULL
+        """);
 
     private static readonly Sql SelectEventsByRequests = new(d => $"SELECT {EventColumns} WHERE ce.trace_request_id IN {d.IdList("@ids")} ORDER BY ce.id");
 
@@ -101,12 +118,27 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
         "INSERT INTO trace_request (firearm_id, from_agency_id, to_agency_id, priority, message, due_date, status, created_at)",
         "VALUES (@firearmId, @fromAgencyId, @toAgencyId, @priority, @message, @dueDate, 'open', @now)"));
 
-    private const string RequestColumns = """
+    /// <summary>
+    /// 1 when the request still shows its firearm to the caller (<c>@callerAgencyId</c>, <c>@callerCountry</c>, one of
+    /// its parties): it is open or answered, the record is live, and it was the owner's share or its addressee is
+    /// inside the visibility; and the caller is the addressee or still sees the record itself (a requester that is
+    /// not the owner may have been narrowed out).
+    /// </summary>
+    private const string SharesFirearm = $"""
+        CASE WHEN tr.status IN ('open', 'answered') AND f.withdrawn_at IS NULL
+                  AND (tr.from_agency_id = f.owner_agency_id OR f.visibility_scope = 'all'
+                       OR EXISTS (SELECT 1 FROM firearm_visibility tv WHERE tv.firearm_id = f.id AND tv.country_code = ta.country_code))
+                  AND (tr.to_agency_id = @callerAgencyId OR {FirearmQueries.VisibleTo})
+             THEN 1 ELSE 0 END
+        """;
+
+    private const string RequestColumns = $"""
         tr.id, tr.firearm_id, tr.from_agency_id, fa.code AS from_agency, fa.country_code AS from_country,
         tr.to_agency_id, ta.code AS to_agency, ta.country_code AS to_country, tr.priority, tr.message, tr.due_date,
         tr.status, tr.created_at, tr.answered_at, tr.outcome, tr.reason_code, tr.answer_notes, tr.closed_at,
         oa.code AS owner_agency, f.serial_number, f.make, f.model, f.calibre, f.type, f.country_of_manufacture,
-        f.year_of_manufacture, f.obliterated_serial
+        f.year_of_manufacture, f.obliterated_serial,
+        {SharesFirearm} AS shares_firearm
         FROM trace_request tr
         JOIN agency fa ON fa.id = tr.from_agency_id
         JOIN agency ta ON ta.id = tr.to_agency_id
@@ -116,13 +148,13 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
 
     // Only the two parties see a request; anyone else is told it does not exist.
     private static readonly Sql SelectRequestForParty = new(
-        $"SELECT {RequestColumns} WHERE tr.id = @id AND (tr.from_agency_id = @agencyId OR tr.to_agency_id = @agencyId)");
+        $"SELECT {RequestColumns} WHERE tr.id = @id AND (tr.from_agency_id = @callerAgencyId OR tr.to_agency_id = @callerAgencyId)");
 
     // "open" and "overdue" are what the client is shown: an open request past its due date shows as overdue.
     private static readonly Sql SelectRequestPage = new(d => $"""
         SELECT {d.Top("@take")} {RequestColumns}
         WHERE tr.id < @beforeId
-          AND ((@incoming = 1 AND tr.to_agency_id = @agencyId) OR (@outgoing = 1 AND tr.from_agency_id = @agencyId))
+          AND ((@incoming = 1 AND tr.to_agency_id = @callerAgencyId) OR (@outgoing = 1 AND tr.from_agency_id = @callerAgencyId))
           AND (@status IS NULL
                OR (@status = 'open' AND tr.status = 'open' AND tr.due_date >= @today)
                OR (@status = 'overdue' AND tr.status = 'open' AND tr.due_date < @today)
@@ -174,16 +206,16 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
             return null;
         }
         var rows = await ChainAsync(session, firearmId);
-        var report = ChainAnalyzer.Analyze(rows.Select(CustodyEvents.ToCore), firearm.ObliteratedSerial);
-        var requests = rows.ToDictionary(r => CustodyEvents.Id(r.Id), r => r.TraceRequestId, StringComparer.Ordinal);
-        return CustodyEvents.ToResponse(firearmId, report, requests);
+        // Retracted events stay in the chain shown, marked, but are no longer facts the analysis builds on.
+        var report = ChainAnalyzer.Analyze(Live(rows).Select(CustodyEvents.ToCore), firearm.ObliteratedSerial);
+        return CustodyEvents.ToResponse(firearmId, report, rows);
     }
 
     /// <summary>The request if the caller's agency asked or was asked; null otherwise.</summary>
     public async Task<TraceRequestResponse?> GetRequestAsync(long id, Caller caller, CancellationToken ct)
     {
         await using var session = await db.PrimaryAsync(ct);
-        return await ReadRequestAsync(session, id, caller.AgencyId);
+        return await ReadRequestAsync(session, id, caller);
     }
 
     public async Task<TraceRequestPage> ListRequestsAsync(Caller caller, string? direction, string? status, long beforeId, int limit, CancellationToken ct)
@@ -191,7 +223,8 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
         await using var session = await db.PrimaryAsync(ct);
         var rows = await session.QueryAsync<TraceRequestRow>(SelectRequestPage, new
         {
-            agencyId = caller.AgencyId,
+            callerAgencyId = caller.AgencyId,
+            callerCountry = caller.CountryCode,
             beforeId,
             incoming = direction is null or TraceVocabulary.Incoming ? 1 : 0,
             outgoing = direction is null or TraceVocabulary.Outgoing ? 1 : 0,
@@ -239,12 +272,26 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
     /// an addressee's borrowed access must not be passed on to a third agency.
     /// </summary>
     public static Task<TracedFirearm?> FindVisibleAsync(SqlSession session, long id, Caller caller) =>
-        session.QuerySingleOrDefaultAsync<TracedFirearm>(SelectVisible, FirearmArgs(id, caller));
+        FindVisibleAsync(session, id, caller.AgencyId, caller.CountryCode);
+
+    /// <summary>The firearm if the agency (for example a request's addressee) may see the record itself.</summary>
+    public static Task<TracedFirearm?> FindVisibleAsync(SqlSession session, long id, long agencyId, string? countryCode) =>
+        session.QuerySingleOrDefaultAsync<TracedFirearm>(SelectVisible, new { id, callerAgencyId = agencyId, callerCountry = countryCode });
 
     private static object FirearmArgs(long id, Caller caller) => new { id, callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode };
 
     public static async Task<IReadOnlyList<CustodyEventRow>> ChainAsync(SqlSession session, long firearmId) =>
         await session.QueryAsync<CustodyEventRow>(SelectChain, new { firearmId });
+
+    /// <summary>The events of a chain that still stand: Core's rules and the analysis see only these.</summary>
+    public static IEnumerable<CustodyEventRow> Live(IEnumerable<CustodyEventRow> chain) => chain.Where(e => e.RetractedAt is null);
+
+    public static Task<CustodyEventRow?> FindEventAsync(SqlSession session, long firearmId, long eventId) =>
+        session.QuerySingleOrDefaultAsync<CustodyEventRow>(SelectEvent, new { firearmId, eventId });
+
+    /// <summary>Marks the caller's own live event retracted; false when it is not the caller's or already retracted.</summary>
+    public static async Task<bool> RetractEventAsync(SqlSession session, long firearmId, long eventId, long agencyId, string reason, DateTimeOffset now) =>
+        await session.ExecuteAsync(RetractEvent, new { firearmId, eventId, agencyId, reason, now }) == 1;
 
     /// <summary>Stores an event that Core's rules accepted; returns its id.</summary>
     public static Task<long> InsertEventAsync(SqlSession session, long firearmId, CustodyEvent e, long sourceAgencyId, long? traceRequestId) =>
@@ -279,8 +326,9 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
         SqlSession session, long firearmId, long fromAgencyId, long toAgencyId, string priority, string message, DateOnly dueDate, DateTimeOffset now) =>
         session.QuerySingleAsync<long>(InsertRequest, new { firearmId, fromAgencyId, toAgencyId, priority, message, dueDate, now });
 
-    public static Task<TraceRequestRow?> FindRequestForPartyAsync(SqlSession session, long id, long agencyId) =>
-        session.QuerySingleOrDefaultAsync<TraceRequestRow>(SelectRequestForParty, new { id, agencyId });
+    public static Task<TraceRequestRow?> FindRequestForPartyAsync(SqlSession session, long id, Caller caller) =>
+        session.QuerySingleOrDefaultAsync<TraceRequestRow>(SelectRequestForParty,
+            new { id, callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode });
 
     /// <summary>Marks an open request answered; false when it was no longer open.</summary>
     public static async Task<bool> MarkAnsweredAsync(SqlSession session, long id, TraceAnswerRequest answer, DateTimeOffset now) =>
@@ -309,12 +357,12 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
         await session.ExecuteAsync(MarkOverdueAlerted, new { id, now }) == 1;
 
     /// <summary>The request as its parties see it, with the events of its answer.</summary>
-    public async Task<TraceRequestResponse?> ReadRequestAsync(SqlSession session, long id, long agencyId) =>
-        await FindRequestForPartyAsync(session, id, agencyId) is { } row ? (await ToResponsesAsync(session, [row]))[0] : null;
+    public async Task<TraceRequestResponse?> ReadRequestAsync(SqlSession session, long id, Caller caller) =>
+        await FindRequestForPartyAsync(session, id, caller) is { } row ? (await ToResponsesAsync(session, [row]))[0] : null;
 
     private async Task<IReadOnlyList<TraceRequestResponse>> ToResponsesAsync(SqlSession session, IReadOnlyList<TraceRequestRow> rows)
     {
-        var answered = rows.Where(r => r.AnsweredAt is not null).Select(r => r.Id).ToArray();
+        var answered = rows.Where(r => r.AnsweredAt is not null && r.Shares).Select(r => r.Id).ToArray();
         var answerEvents = (answered.Length == 0
                 ? []
                 : await session.QueryAsync<CustodyEventRow>(SelectEventsByRequests, new { ids = SqlList.Of(answered) }))
@@ -326,12 +374,14 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
             var answer = r.AnsweredAt is null
                 ? null
                 : new TraceAnswer(r.Outcome ?? "", r.ReasonCode, r.AnswerNotes ?? "",
-                    answerEvents[r.Id].Select(e => CustodyEvents.ToResponse(CustodyEvents.ToCore(e), e.FirearmId, e.TraceRequestId)).ToList(),
+                    answerEvents[r.Id].Select(CustodyEvents.ToResponse).ToList(),
                     r.AnsweredAt.Value);
             return new TraceRequestResponse(
                 r.Id, r.FirearmId,
-                new TraceFirearm(r.FirearmId, r.OwnerAgency, r.SerialNumber, r.Make, r.Model, r.Calibre, r.Type,
-                    r.CountryOfManufacture, r.YearOfManufacture, r.ObliteratedSerial),
+                r.Shares
+                    ? new TraceFirearm(r.FirearmId, r.OwnerAgency, r.SerialNumber, r.Make, r.Model, r.Calibre, r.Type,
+                        r.CountryOfManufacture, r.YearOfManufacture, r.ObliteratedSerial)
+                    : null,
                 r.FromAgency, r.FromCountry, r.ToAgency, r.ToCountry, r.Priority, r.Message, r.DueDate,
                 overdue ? TraceVocabulary.Overdue : r.Status, overdue, r.CreatedAt, r.ClosedAt, answer);
         }).ToList();
@@ -384,6 +434,10 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
         public string? CountryOfManufacture { get; set; }
         public int? YearOfManufacture { get; set; }
         public bool ObliteratedSerial { get; set; }
+        public int SharesFirearm { get; set; }
+
+        /// <summary>Whether the request still shows its firearm to the agency that read it (see <c>SharesFirearm</c>).</summary>
+        public bool Shares => SharesFirearm == 1;
     }
 
     public sealed class OverdueRow

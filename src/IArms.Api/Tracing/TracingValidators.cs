@@ -66,3 +66,12 @@ public sealed class TraceAnswerRequestValidator : AbstractValidator<TraceAnswerR
         RuleFor(x => x.Notes).MaximumLength(4000).SafeFreeText();
     }
 }
+
+public sealed class RetractCustodyEventRequestValidator : AbstractValidator<RetractCustodyEventRequest>
+{
+    public RetractCustodyEventRequestValidator()
+    {
+        // The reason is what a later reader of the chain has to go on: an empty one is refused.
+        RuleFor(x => x.Reason).NotEmpty().WithMessage("'reason' is required: say why the event is retracted.").MaximumLength(1000);
+    }
+}

@@ -28,6 +28,15 @@ namespace IArms.Core.Tracing;
 /// </remarks>
 public static class ChainAnalyzer
 {
+    /// <summary>The events in chain order (the order <see cref="Analyze"/> walks), for lists that hold more than the analysed events.</summary>
+    public static IReadOnlyList<CustodyEvent> Order(IEnumerable<CustodyEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var chain = events.ToArray();
+        Array.Sort(chain, CustodyEventOrder.Instance);
+        return chain;
+    }
+
     /// <summary>Analyses the custody chain made of <paramref name="events"/>.</summary>
     /// <param name="events">The firearm's custody events, in any order.</param>
     /// <param name="obliteratedSerial">Whether the firearm record says the serial was obliterated.</param>

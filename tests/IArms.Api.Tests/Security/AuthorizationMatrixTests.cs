@@ -23,8 +23,8 @@ public class AuthorizationMatrixTests : ApiFixture
         /// <summary>Must answer 403 or 404, never 2xx.</summary>
         Denied,
 
-        /// <summary>Allowed today though issue 11 says it must not be; left for the sharing and custody work (defects 1 and 4): tighten to Denied then.</summary>
-        AllowedUntilIssue11,
+        /// <summary>Must be refused with a 4xx (403, 404, 409 or 422): the caller may see the record, but not do this with it.</summary>
+        Refused,
     }
 
     /// <param name="Roles">Roles any one of which passes the policy; null for an anonymous route.</param>
@@ -74,7 +74,8 @@ public class AuthorizationMatrixTests : ApiFixture
 
         ["SearchSerial"] = new(["search"], Reach.Allowed, Reach.Allowed, Body: w => new { serialNumber = World.Serial, purpose = "investigation" }),
 
-        ["CreateTraceRequest"] = new(["trace"], Reach.AllowedUntilIssue11, Reach.Denied,
+        // Only the owner may name an addressee outside the record's visibility (issue 11, defect 1): 422 for anyone else.
+        ["CreateTraceRequest"] = new(["trace"], Reach.Refused, Reach.Denied,
             Body: w => new { firearmId = long.Parse(w.FirearmId, System.Globalization.CultureInfo.InvariantCulture), toAgency = World.Addressee }),
         ["ListTraceRequests"] = new(["trace"], Reach.Allowed, Reach.Allowed),
         ["GetTraceRequestStats"] = new(["trace"], Reach.Allowed, Reach.Allowed),
@@ -82,7 +83,7 @@ public class AuthorizationMatrixTests : ApiFixture
         ["AnswerTraceRequest"] = new(["trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.TraceRequestId },
             _ => new { outcome = "not-traced", reasonCode = "no-record" }, Owner: Reach.Denied, Addressee: Reach.Allowed),
         ["CloseTraceRequest"] = new(["trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.TraceRequestId }),
-        ["AddCustodyEvent"] = new(["record", "trace"], Reach.AllowedUntilIssue11, Reach.Denied, w => new() { ["id"] = w.FirearmId },
+        ["AddCustodyEvent"] = new(["record", "trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.FirearmId },
             _ => new
             {
                 type = "sold", date = "2016-05-01", countryCode = "FR",
@@ -90,7 +91,10 @@ public class AuthorizationMatrixTests : ApiFixture
                 toParty = new { name = "A. Person", kind = "private-person", countryCode = "FR" },
             },
             // Issue 11: only the owner adds events directly; others contribute through trace answers.
-            Addressee: Reach.AllowedUntilIssue11),
+            Addressee: Reach.Denied),
+        // Only the event's source retracts it; the owner's first key retracts, its later keys meet a 409.
+        ["RetractCustodyEvent"] = new(["record", "trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.FirearmId, ["eventId"] = w.EventId },
+            _ => new { reason = "Entered on the wrong record." }),
         // The owner shared the record through a request that stays open here (issue 11: the access ends when it closes).
         ["GetTraceReport"] = new(["search"], Reach.Allowed, Reach.Denied, w => new() { ["id"] = w.FirearmId }, Addressee: Reach.Allowed),
     };
@@ -182,6 +186,7 @@ public class AuthorizationMatrixTests : ApiFixture
         return reach switch
         {
             Reach.Denied => code is 403 or 404 ? null : "should be 403 or 404: the record is not the caller's",
+            Reach.Refused => code is 403 or 404 or 409 or 422 ? null : "should be refused with 403, 404, 409 or 422",
             _ => code is 401 or 403 or 429 ? "should pass authentication and authorization" : null,
         };
     }
@@ -246,6 +251,7 @@ public class AuthorizationMatrixTests : ApiFixture
         public FirearmBody Record { get; private set; } = null!;
         public string AlertId { get; private set; } = "";
         public string TraceRequestId { get; private set; } = "";
+        public string EventId { get; private set; } = "";
         public string SpareKeyId { get; private set; } = "";
         public string MakeId { get; private set; } = "";
         public string CalibreId { get; private set; } = "";
@@ -292,6 +298,13 @@ public class AuthorizationMatrixTests : ApiFixture
             world.Record = Firearm(Serial) with { Visibility = new VisibilityBody("countries", ["DE"]) };
             var created = await (await owner.PostJsonAsync("/api/v1/firearms", world.Record)).ExpectAsync(HttpStatusCode.Created);
             world.FirearmId = ((long)created["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            var made = await (await owner.PostJsonAsync($"/api/v1/firearms/{world.FirearmId}/custody-events", new
+            {
+                type = "manufactured", date = $"{world.Record.YearOfManufacture ?? 2015}-03-02", countryCode = "AT",
+                toParty = new { name = "Matrix Werke", kind = "manufacturer", countryCode = "AT" },
+            })).ExpectAsync(HttpStatusCode.Created);
+            world.EventId = ((long)made["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
             // A search by an agency that sees the stolen record raises a hit in the owner's inbox.
             using var foreignClient = app.ClientWithKey(foreign);

@@ -48,6 +48,19 @@ internal static class Chains
         return (long)created["id"]!;
     }
 
+    /// <summary>
+    /// The owner asks another agency to trace the firearm and that agency answers with its events, the way an agency
+    /// other than the owner contributes to a chain; returns the answer's event ids in the order given.
+    /// </summary>
+    public static async Task<long[]> AnsweredAsync(HttpClient owner, HttpClient addressee, string addresseeCode, long firearmId, params EventBody[] events)
+    {
+        var request = await (await owner.PostJsonAsync("/api/v1/trace-requests", new { firearmId, toAgency = addresseeCode, priority = "routine" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        var answered = await (await addressee.PostJsonAsync($"/api/v1/trace-requests/{(long)request["id"]!}/response", new { outcome = "traced", events, notes = "" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        return answered["answer"]!["events"]!.AsArray().Select(e => (long)e!["id"]!).ToArray();
+    }
+
     public static async Task<JsonNode> TraceAsync(HttpClient client, long firearmId) =>
         await (await client.GetAsync(Trace(firearmId))).ExpectAsync(HttpStatusCode.OK);
 

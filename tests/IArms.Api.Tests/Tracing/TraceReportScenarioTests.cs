@@ -5,8 +5,8 @@ using static IArms.Api.Tests.Tracing.Chains;
 namespace IArms.Api.Tests.Tracing;
 
 /// <summary>
-/// The six acceptance chains, built through the API by the agencies along each weapon's path and read back
-/// as a trace report by a third agency.
+/// The six acceptance chains, built through the API by the agencies along each weapon's path (the owner directly,
+/// the others by answering its trace requests) and read back as a trace report by a third agency.
 /// </summary>
 public class TraceReportScenarioTests : ApiFixture
 {
@@ -22,15 +22,17 @@ public class TraceReportScenarioTests : ApiFixture
     [OneTimeSetUp]
     public async Task Start()
     {
-        _cz = await App.AgencyAsync("CZ-NCB", "CZ", "record", "search");
+        _cz = await App.AgencyAsync("CZ-NCB", "CZ", "record", "trace", "search");
         _ua = await App.AgencyAsync("UA-NCB", "UA", "trace", "search");
-        _pl = await App.AgencyAsync("PL-NCB", "PL", "record", "search");
+        _pl = await App.AgencyAsync("PL-NCB", "PL", "record", "trace", "search");
         _us = await App.AgencyAsync("US-ATF", "US", "record", "trace", "search");
-        _mx = await App.AgencyAsync("MX-FGR", "MX", "record", "search");
+        _mx = await App.AgencyAsync("MX-FGR", "MX", "record", "trace", "search");
         _fr = await App.AgencyAsync("FR-PN", "FR", "record", "search");
         _de = await App.AgencyAsync("DE-BKA", "DE", "record", "search");
         _analyst = await App.AgencyAsync("NL-NP", "NL", "search");
     }
+
+    private static (long, long) Pair(long[] ids) => (ids[0], ids[1]);
 
     [Test]
     public async Task AStateStockpileTheftIsAHighConfidenceTheftFromTheDepot()
@@ -39,11 +41,14 @@ public class TraceReportScenarioTests : ApiFixture
         var depot = P("Ministry of Defence Depot 12", "state-stockpile", "UA");
         var id = await RecordAsync(_pl, Firearm("CZ-75-0001") with { Make = "CZ", Model = "75", Status = "seized", EventCountryCode = "PL" });
 
-        var mfg = await AddAsync(_cz, id, Ev("manufactured", "2015-03-02", to: maker, country: "CZ"));
-        var exp = await AddAsync(_cz, id, Ev("exported", "2019-10-01", maker, depot, "CZ", Auth("export-licence", "CZ-EL-2019-88")));
-        var imp = await AddAsync(_ua, id, Ev("imported", "2019-10-04", maker, depot, "UA", Auth("end-user-certificate", "UA-EUC-412")));
-        var theft = await AddAsync(_ua, id, Ev("reported-stolen", "2022-04-01", depot, null, "UA"));
+        // Poland owns the record and writes its seizure; the Czech and Ukrainian records arrive as answers to its traces.
         var seize = await AddAsync(_pl, id, Ev("seized", "2023-05-17", P("Jan Nowak", "private-person", "PL"), P("Policja Lublin", "police", "PL"), "PL"));
+        var (mfg, exp) = Pair(await AnsweredAsync(_pl, _cz, "CZ-NCB", id,
+            Ev("manufactured", "2015-03-02", to: maker, country: "CZ"),
+            Ev("exported", "2019-10-01", maker, depot, "CZ", Auth("export-licence", "CZ-EL-2019-88"))));
+        var (imp, theft) = Pair(await AnsweredAsync(_pl, _ua, "UA-NCB", id,
+            Ev("imported", "2019-10-04", maker, depot, "UA", Auth("end-user-certificate", "UA-EUC-412")),
+            Ev("reported-stolen", "2022-04-01", depot, null, "UA")));
 
         var report = await TraceAsync(_analyst, id);
         var diversion = report["diversion"]!;
@@ -159,12 +164,14 @@ public class TraceReportScenarioTests : ApiFixture
         var buyer = P("John Smith", "private-person", "US");
         var id = await RecordAsync(_mx, Firearm("GLK-19-AAB1") with { Model = "19", YearOfManufacture = 2020, Status = "seized", EventCountryCode = "MX", ObliteratedSerial = true });
 
-        await AddAsync(_us, id, Ev("manufactured", "2020-11-02", to: glock, country: "AT"));
-        await AddAsync(_us, id, Ev("exported", "2021-01-10", glock, importer, "AT", Auth("export-licence", "AT-2021-1")));
-        await AddAsync(_us, id, Ev("imported", "2021-01-25", glock, importer, "US", Auth("import-licence", "ATF-6-77")));
-        await AddAsync(_us, id, Ev("sold", "2021-03-01", importer, dealer, "US"));
-        var retail = await AddAsync(_us, id, Ev("sold", "2021-06-01", dealer, buyer, "US"));
         var seize = await AddAsync(_mx, id, Ev("seized", "2021-11-15", null, P("FGR Sonora", "police", "MX"), "MX"));
+        // The ATF's part of the chain is its answer to Mexico's trace request, as in an eTrace.
+        var retail = (await AnsweredAsync(_mx, _us, "US-ATF", id,
+            Ev("manufactured", "2020-11-02", to: glock, country: "AT"),
+            Ev("exported", "2021-01-10", glock, importer, "AT", Auth("export-licence", "AT-2021-1")),
+            Ev("imported", "2021-01-25", glock, importer, "US", Auth("import-licence", "ATF-6-77")),
+            Ev("sold", "2021-03-01", importer, dealer, "US"),
+            Ev("sold", "2021-06-01", dealer, buyer, "US")))[^1];
 
         var report = await TraceAsync(_analyst, id);
         var diversion = report["diversion"]!;

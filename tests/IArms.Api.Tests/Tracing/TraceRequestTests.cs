@@ -33,6 +33,8 @@ public class TraceRequestTests : ApiFixture
         {
             Status = "seized",
             EventCountryCode = "MX",
+            // The answers below bring the pistol's manufacture, which must fall in the record's year.
+            YearOfManufacture = 2020,
             Visibility = new VisibilityBody("countries", ["MX"]),
         });
 
@@ -196,12 +198,15 @@ public class TraceRequestTests : ApiFixture
     }
 
     [Test]
-    public async Task TheAddresseeMayAddEventsToTheSharedFirearmUntilTheRequestIsClosed()
+    public async Task TheAddresseeReadsTheSharedFirearmUntilTheRequestIsClosedAndContributesOnlyByAnswering()
     {
         var firearmId = await MexicanSeizureAsync();
         var id = (long)(await AskAsync(firearmId))["id"]!;
 
-        await AddAsync(_addressee, firearmId, Ev("manufactured", "2020-11-02", to: Maker, country: "AT"));
+        await TraceAsync(_addressee, firearmId);
+        var direct = await (await _addressee.PostJsonAsync(Events(firearmId), Ev("manufactured", "2020-11-02", to: Maker, country: "AT")))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden);
+        Assert.That((string?)direct["detail"], Does.Contain("answer a trace request"));
         await (await _addressee.PostJsonAsync($"{Requests}/{id}/close", new { })).ExpectProblemAsync(HttpStatusCode.Forbidden);
         var closed = await (await _requester.PostJsonAsync($"{Requests}/{id}/close", new { })).ExpectAsync(HttpStatusCode.OK);
         Assert.That((string?)closed["status"], Is.EqualTo("closed"));
@@ -210,6 +215,7 @@ public class TraceRequestTests : ApiFixture
         await (await _addressee.PostJsonAsync(Events(firearmId), Ev("destroyed", "2021-01-01"))).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await _requester.PostJsonAsync($"{Requests}/{id}/close", new { })).ExpectProblemAsync(HttpStatusCode.Conflict);
         await (await _addressee.PostJsonAsync($"{Requests}/{id}/response", Answer("not-traced", "no-record"))).ExpectProblemAsync(HttpStatusCode.Conflict);
+        Assert.That((await TraceAsync(_requester, firearmId))["chain"]!.AsArray(), Is.Empty);
     }
 
     [Test]

@@ -87,4 +87,19 @@ public class ChainOrderTests
     {
         Assert.That(() => ChainAnalyzer.Analyze([null!], false), Throws.ArgumentException);
     }
+
+    [Test]
+    public void OrderGivesTheChainOrderOfTheAnalysis()
+    {
+        CustodyEvent[] events =
+        [
+            Ev("c", CustodyEventType.Seized, "2021-11-15"),
+            Ev("a", CustodyEventType.Manufactured, "2020-11-02"),
+            Ev("b2", CustodyEventType.Imported, "2021-01-10"),
+            Ev("b1", CustodyEventType.Exported, "2021-01-10"),
+        ];
+
+        Assert.That(ChainAnalyzer.Order(events).Select(e => e.Id), Is.EqualTo(Ids(Analyze(events))));
+        Assert.That(ChainAnalyzer.Order(events).Select(e => e.Id), Is.EqualTo(new[] { "a", "b1", "b2", "c" }));
+    }
 }

@@ -42,7 +42,7 @@ public class CustodyEventRulesTests
     }
 
     [Test]
-    public void ManufacturedEventMayCorrectTheManufactureDate()
+    public void AManufacturedEventAloneIsNotHeldToTheManufactureDateItDefines()
     {
         Assert.That(Fields(Ev("m", CustodyEventType.Manufactured, "2014-06-01", to: Dealer)), Is.Empty);
     }
@@ -136,5 +136,88 @@ public class CustodyEventRulesTests
         var e = Ev("t", (CustodyEventType)42, "2020-01-01", P("A", (PartyKind)42), null, auth: Auth((AuthorizationKind)42));
 
         Assert.That(Fields(e), Is.EqualTo(new[] { "type", "fromParty.kind", "authorization.kind" }));
+    }
+
+    private static readonly Party Maker = P("Glock GmbH", PartyKind.Manufacturer, "AT");
+
+    private static string[] ChainErrors(CustodyEvent[] incoming, CustodyEvent[] chain, int? year = 2015) =>
+        CustodyEventRules.ValidateChain(incoming, chain, year, Today).Select(x => $"{x.Index}:{x.Field}").ToArray();
+
+    [Test]
+    public void EventBefore1800IsRejected()
+    {
+        var errors = CustodyEventRules.Validate(Ev("s", CustodyEventType.Sold, "1799-12-31", Dealer, Person), null, Today);
+
+        Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { "date" }));
+        Assert.That(errors[0].Message, Does.Contain("1800-01-01"));
+        Assert.That(Fields(Ev("s", CustodyEventType.Sold, "1800-01-01", Dealer, Person), made: D("1800-01-01")), Is.Empty);
+    }
+
+    [Test]
+    public void ManufacturedEventDatedYearOneIsRejected()
+    {
+        var errors = CustodyEventRules.ValidateChain([Ev("m", CustodyEventType.Manufactured, "0001-01-01", to: Maker)], [], null, Today);
+
+        Assert.That(errors.Select(e => (e.Index, e.Field)), Is.EqualTo(new[] { (0, "date") }));
+        Assert.That(errors[0].Message, Does.Contain("1800"));
+    }
+
+    [Test]
+    public void ManufacturedEventOutsideTheRecordsYearIsRejected()
+    {
+        Assert.That(ChainErrors([Ev("m", CustodyEventType.Manufactured, "2014-06-01", to: Maker)], []), Is.EqualTo(new[] { "0:date" }));
+        Assert.That(ChainErrors([Ev("m", CustodyEventType.Manufactured, "2015-06-01", to: Maker)], []), Is.Empty);
+        Assert.That(ChainErrors([Ev("m", CustodyEventType.Manufactured, "2014-06-01", to: Maker)], [], year: null), Is.Empty);
+    }
+
+    [Test]
+    public void ManufacturedEventAfterAnotherEventOfTheChainIsRejected()
+    {
+        var sale = Ev("s", CustodyEventType.Sold, "2016-05-01", Maker, Dealer, "AT");
+
+        var errors = CustodyEventRules.ValidateChain([Ev("m", CustodyEventType.Manufactured, "2021-01-01", to: Maker)], [sale], null, Today);
+
+        Assert.That(errors.Select(e => $"{e.Index}:{e.Field}"), Is.EqualTo(new[] { "0:date" }));
+        Assert.That(errors[0].Message, Does.Contain("2016-05-01"));
+        Assert.That(ChainErrors([Ev("m", CustodyEventType.Manufactured, "2016-05-01", to: Maker)], [sale], year: 2016), Is.Empty, "same day is not after");
+    }
+
+    [Test]
+    public void SecondManufacturedEventIsRejectedUnderType()
+    {
+        var made = Ev("m1", CustodyEventType.Manufactured, "2015-03-02", to: Maker);
+
+        Assert.That(ChainErrors([Ev("m2", CustodyEventType.Manufactured, "2015-03-01", to: Maker)], [made]), Does.Contain("0:type"));
+        Assert.That(
+            ChainErrors([Ev("a", CustodyEventType.Manufactured, "2015-03-01", to: Maker), Ev("b", CustodyEventType.Manufactured, "2015-03-02", to: Maker)], []),
+            Is.EqualTo(new[] { "1:type" }));
+    }
+
+    [Test]
+    public void EventBeforeTheManufacturedEventOfTheSameBatchIsRejectedUnderItsIndex()
+    {
+        var errors = ChainErrors(
+            [Ev("m", CustodyEventType.Manufactured, "2015-03-02", to: Maker), Ev("s", CustodyEventType.Sold, "2015-02-01", Maker, Dealer, "AT")], []);
+
+        Assert.That(errors, Is.EqualTo(new[] { "0:date", "1:date" }), "the sale is before the manufacture, which is then after the sale");
+    }
+
+    [Test]
+    public void ValidEventsAfterTheManufactureAreAccepted()
+    {
+        var made = Ev("m", CustodyEventType.Manufactured, "2015-03-02", to: Maker);
+
+        Assert.That(ChainErrors([Ev("s", CustodyEventType.Sold, "2015-06-01", Maker, Dealer, "AT")], [made]), Is.Empty);
+    }
+
+    [Test]
+    public void ManufactureDateIsTheManufacturedEventElseTheRecordsYear()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(CustodyEventRules.ManufactureDate([Ev("m", CustodyEventType.Manufactured, "2015-03-02", to: Maker)], 2015), Is.EqualTo(D("2015-03-02")));
+            Assert.That(CustodyEventRules.ManufactureDate([], 2015), Is.EqualTo(D("2015-01-01")));
+            Assert.That(CustodyEventRules.ManufactureDate([], null), Is.Null);
+        });
     }
 }
