@@ -37,6 +37,8 @@ public static class IArmsApp
         services.AddSearch();
         services.AddAudit();
         services.AddTracing();
+        // Last of the hosted services: the demo writes through every feature, the audit writer included.
+        services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);

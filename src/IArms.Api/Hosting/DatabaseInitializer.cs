@@ -6,12 +6,12 @@ using Microsoft.Extensions.Options;
 namespace IArms.Api.Hosting;
 
 /// <summary>
-/// Brings the database up to date before the server takes requests: migrations, then the bootstrap
-/// admin key, then (for demos) sample data. A hosted service, so that tools which only build the
-/// app (the OpenAPI generator) never touch a database.
+/// Brings the database up to date before the server takes requests: migrations, the reference seed, then the
+/// bootstrap admin key. A hosted service, so that tools which only build the app (the OpenAPI generator) never
+/// touch a database. Demo data comes later, from <see cref="DemoSeeder"/>.
 /// </summary>
 public sealed class DatabaseInitializer(
-    Migrator migrator, Db db, AgencyQueries agencies, DemoData demo, ReferenceSeeder seeder, ReferenceCatalog reference,
+    Migrator migrator, Db db, AgencyQueries agencies, ReferenceSeeder seeder, ReferenceCatalog reference,
     IOptions<DatabaseOptions> databaseOptions, IOptions<IArmsOptions> options, DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -24,11 +24,10 @@ public sealed class DatabaseInitializer(
         await seeder.SeedAsync(ct);
         await reference.ReloadAsync(ct);
         await BootstrapAsync(ct);
-        if (options.Value.SeedDemoData)
+        if (!options.Value.SeedDemoData)
         {
-            await demo.SeedAsync(ct);
+            readiness.MarkReady();
         }
-        readiness.MarkReady();
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
@@ -68,4 +67,23 @@ public sealed class DatabaseInitializer(
         await session.CommitAsync();
         logger.LogInformation("Created the central agency {Code} with the bootstrap admin key", Caller.CentralAgencyCode);
     }
+}
+
+/// <summary>
+/// Seeds the demo data (<c>IArms:SeedDemoData</c>) once every feature's background service runs: the demo writes
+/// through the features themselves, and a trace request it sends is audited, which needs the audit writer
+/// started. Hosted services start in registration order, so this one is registered last.
+/// </summary>
+public sealed class DemoSeeder(DemoData demo, IOptions<IArmsOptions> options, DatabaseReadiness readiness) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (options.Value.SeedDemoData)
+        {
+            await demo.SeedAsync(ct);
+            readiness.MarkReady();
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
