@@ -29,9 +29,8 @@ public static class IArmsApp
         ValidationExtensions.UseCamelCasePropertyNames();
 
         services.AddSingleton(TimeProvider.System);
-        // First: hosted services start in order, and the features' ones need a migrated database.
+        // First: hosted services start in order, and the features' need a migrated database.
         services.AddHosting();
-        services.AddAgencies();
         services.AddFirearms();
         services.AddReference();
         services.AddAlerts();
@@ -49,6 +48,8 @@ public static class IArmsApp
         // Keys live in memory: nothing here encrypts data at rest, and nothing may be written under $HOME.
         services.AddDataProtection();
         services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
+        services.AddAgencies();
+
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
         {
