@@ -9,7 +9,7 @@ namespace IArms.Api.Infrastructure;
 /// a value of the wrong type) is the client's 400/413 with a message; anything else is logged and
 /// answered as a 500 ProblemDetails that reveals nothing of the server.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, Db db, ILogger<ProblemExceptionHandler> logger)
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
@@ -23,8 +23,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var problem = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(bad),
-            // Which database failures are worth a retry is the provider's dialect's call (lock contention, timeouts).
-            _ when exception is ServiceUnavailableException || db.Dialect.IsTransient(exception) => new ProblemDetails
+            _ when exception is ServiceUnavailableException || DatabaseErrors.IsTransient(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The service is busy.",
