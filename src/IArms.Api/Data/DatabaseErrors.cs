@@ -1,24 +1,18 @@
 namespace IArms.Api.Data;
 
-/// <summary>Classifies database failures the same way for both providers.</summary>
+/// <summary>
+/// Classifies a database failure whichever provider raised it, for code that holds an exception but no
+/// <see cref="Db"/> (the exception handler, the audit writer): each dialect knows its own engine's errors.
+/// </summary>
 public static class DatabaseErrors
 {
+    private static readonly ISqlDialect[] Dialects = [SqliteDialect.Instance, SqlServerDialect.Instance];
+
     /// <summary>Lock contention or a timeout: the transaction was rolled back and a retry can succeed.</summary>
-    public static bool IsTransient(Exception e) => e switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
-        Microsoft.Data.SqlClient.SqlException s => s.Number is -2 or 1205, // timeout, deadlock victim
-        TimeoutException => true,
-        _ => false,
-    };
+    public static bool IsTransient(Exception e) => Dialects.Any(d => d.IsTransient(e));
 
     /// <summary>A unique index refused the row.</summary>
-    public static bool IsUniqueViolation(Exception e) => e switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode is 2067 or 1555,
-        Microsoft.Data.SqlClient.SqlException s => s.Number is 2601 or 2627,
-        _ => false,
-    };
+    public static bool IsUniqueViolation(Exception e) => Dialects.Any(d => d.IsUniqueViolation(e));
 }
 
 /// <summary>The service cannot do the work now (shutting down, overloaded); answered as 503.</summary>
