@@ -8,7 +8,8 @@ namespace IArms.Api.Search;
 /// <summary>
 /// Keeps the search tables (<c>firearm_serial</c>, <c>serial_key</c>) in step with the records, inside
 /// each record's own transaction: a record is searchable exactly when it is committed, and a withdrawn
-/// record stops being found at the same moment.
+/// record stops being found at the same moment. Each serial row also carries its record's owner and visibility
+/// scope, so that the candidate lookups filter by visibility themselves (<see cref="SearchQueries"/>).
 /// </summary>
 public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmChangeListener
 {
@@ -44,6 +45,9 @@ public sealed class SerialIndex(Db db, TrigramStatistics statistics) : IFirearmC
             {
                 FirearmId = change.FirearmId, Location = location, Serial = serial, Normalized = normalized, Canonical = canonical,
                 Reversed = SerialNormalizer.Reversed(canonical),
+                // The record's owner and scope, for the visibility test inside the candidate lookups; rewritten with
+                // every change of the record, so a PUT that narrows or widens its visibility moves them too.
+                record.OwnerAgencyId, record.VisibilityScope,
             }, tx, cancellationToken: ct));
             var keys = SerialKeys.ForSerial(canonical);
             await connection.ExecuteAsync(new CommandDefinition(
