@@ -1,5 +1,6 @@
 using System.Net;
-using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
 using IArms.Api.Data;
 using IArms.Api.Search;
 using IArms.Api.Tests.Infrastructure;
@@ -67,6 +68,42 @@ public class SerialCollisionTests : ApiFixture
         var results = await SearchAsync("4471982", make: "Glock", type: "revolver");
         Assert.That(results.Select(r => r.Id), Is.EquivalentTo(new[] { _glock, _beretta }));
         Assert.That(results[0], Is.EqualTo((_glock, "exact")), "both contradict the type; the closer serial fits the make");
+    }
+
+    private static readonly string[] Makes = ["Glock", "Beretta", "Smith & Wesson", "Heckler & Koch", "Norinco", "Colt"];
+
+    /// <summary>
+    /// Issue 12's property, through the service: for any record and any single transposition of its serial, a
+    /// search for the transposed serial with the record's make finds the record, first, even when another maker's
+    /// record holds the transposed serial exactly.
+    /// </summary>
+    [Test]
+    public void ATranspositionOfASerialFindsItsRecordByMakeWhenAnotherMakerHoldsTheTransposedSerial()
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        var cases =
+            from length in Gen.Choose(4, 12)
+            from chars in Gen.ArrayOf(Gen.Elements(alphabet.ToCharArray()), length)
+            from at in Gen.Choose(0, length - 2)
+            from makes in Gen.Shuffle(Makes)
+            where chars[at] != chars[at + 1]
+            select (Serial: new string(chars), At: at, Make: makes[0], OtherMake: makes[1]);
+        var n = 0;
+
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            // Each case in a serial space of its own: two characters no other case starts with.
+            var i = Interlocked.Increment(ref n);
+            var serial = $"{alphabet[10 + (i / 26 % 26)]}{alphabet[10 + (i % 26)]}{c.Serial}";
+            var at = c.At + 2;
+            var transposed = serial[..at] + serial[at + 1] + serial[at] + serial[(at + 2)..];
+            var record = RecordAsync(serial, c.Make, "9x19mm", "pistol").GetAwaiter().GetResult();
+            RecordAsync(transposed, c.OtherMake, "9x19mm", "pistol").GetAwaiter().GetResult();
+
+            var results = SearchAsync(transposed, make: c.Make).GetAwaiter().GetResult();
+            Assert.That(results, Is.Not.Empty, $"{serial} / {transposed}");
+            Assert.That(results[0].Id, Is.EqualTo(record), $"{serial} ({c.Make}) / {transposed} ({c.OtherMake}): {string.Join(", ", results)}");
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
     }
 
     [Test]
