@@ -63,6 +63,12 @@ public static class FirearmSql
 
         /// <summary>With <see cref="UpdatedSince"/>: read the records changed since then from their index and sort them.</summary>
         FromUpdatedIndex = 32,
+
+        /// <summary>
+        /// With <see cref="Make"/>: the reference table does not know the make, so records are matched by its
+        /// lower-cased text (<c>ix_firearm_make_lower</c>) rather than by its canonical name (<c>ix_firearm_canonical_make</c>).
+        /// </summary>
+        MakeUnresolved = 64,
     }
 
     /// <summary>
@@ -70,7 +76,7 @@ public static class FirearmSql
     /// <c>(@x IS NULL OR ...)</c> term would keep SQLite off the filter's index (its plan cannot depend on
     /// a parameter's value), so that a selective filter would scan the whole table at national scale.
     /// </summary>
-    public static readonly SqlText[] SelectPages = [.. Enumerable.Range(0, 64).Select(i => BuildPage((ListFilters)i))];
+    public static readonly SqlText[] SelectPages = [.. Enumerable.Range(0, 128).Select(i => BuildPage((ListFilters)i))];
 
     /// <summary>
     /// How many records changed since <c>@updatedSince</c>, counted up to <c>@limit</c>: few, and the page is read
@@ -100,7 +106,10 @@ public static class FirearmSql
         }
         if (filters.HasFlag(ListFilters.Make))
         {
-            where.Append(" AND (LOWER(f.make) = @make OR f.canonical_make = @canonicalMake)");
+            // One indexed term in id order, not an OR of two, which SQLite answers by reading every record of the
+            // make and sorting them. A make the reference table knows is matched by its canonical name, which every
+            // spelling of it resolves to (records are re-resolved when the table changes); another by its text.
+            where.Append(filters.HasFlag(ListFilters.MakeUnresolved) ? " AND LOWER(f.make) = @make" : " AND f.canonical_make = @canonicalMake");
         }
         if (filters.HasFlag(ListFilters.UpdatedSince))
         {

@@ -88,6 +88,7 @@ public sealed class FirearmStore(Db db, TimeProvider clock, IEnumerable<IFirearm
             | (query.Type is null ? 0 : FirearmSql.ListFilters.Type)
             | (query.CountryCode is null ? 0 : FirearmSql.ListFilters.Country)
             | (query.Make is null ? 0 : FirearmSql.ListFilters.Make)
+            | (query.Make is not null && canonicalizer.CanonicalMake(query.Make) is null ? FirearmSql.ListFilters.MakeUnresolved : 0)
             | (query.UpdatedSince is null ? 0 : FirearmSql.ListFilters.UpdatedSince);
         if (query.UpdatedSince is { } since && await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(FirearmSql.CountUpdatedSince),
                 new { updatedSince = since.ToUniversalTime(), limit = RecentChangesLimit }, cancellationToken: ct)) < RecentChangesLimit)

@@ -17,3 +17,9 @@ CREATE INDEX ix_firearm_serial_canonical ON firearm_serial (canonical) INCLUDE (
 DROP INDEX ix_firearm_serial_reversed ON firearm_serial;
 CREATE INDEX ix_firearm_serial_reversed ON firearm_serial (reversed) INCLUDE (firearm_id, location, serial, visibility_scope, owner_agency_id);
 
+-- GET /firearms?make= reads a page of one make in id order: by its canonical name when the reference table
+-- knows it, by its lower-cased text otherwise (a computed column, which SQL Server matches to LOWER(make)).
+CREATE INDEX ix_firearm_canonical_make ON firearm (canonical_make, id);
+ALTER TABLE firearm ADD make_lower AS LOWER(make) PERSISTED;
+GO
+CREATE INDEX ix_firearm_make_lower ON firearm (make_lower, id);

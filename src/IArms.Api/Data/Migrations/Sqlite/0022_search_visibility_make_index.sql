@@ -15,3 +15,7 @@ CREATE INDEX ix_firearm_serial_canonical ON firearm_serial (canonical, firearm_i
 DROP INDEX ix_firearm_serial_reversed;
 CREATE INDEX ix_firearm_serial_reversed ON firearm_serial (reversed, firearm_id, location, serial, visibility_scope, owner_agency_id);
 
+-- GET /firearms?make= reads a page of one make in id order: by its canonical name when the reference table
+-- knows it, by its lower-cased text otherwise.
+CREATE INDEX ix_firearm_canonical_make ON firearm (canonical_make, id);
+CREATE INDEX ix_firearm_make_lower ON firearm (LOWER(make), id);
