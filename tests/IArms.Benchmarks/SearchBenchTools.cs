@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using IArms.Api.Data;
+using IArms.Api.Firearms;
 using IArms.Api.Search;
 using IArms.Core.Serials;
 using Microsoft.Data.Sqlite;
@@ -35,7 +36,14 @@ public static partial class SearchBenchTools
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT MAX(id) FROM firearm_serial";
             var max = (long)command.ExecuteScalar()!;
-            command.CommandText = "SELECT serial FROM firearm_serial WHERE id = $id AND location = 'main'";
+            // Serials of records the bench agency (FR-NCB) may see: for it, one it may not see is a miss, which runs
+            // every tier, not an exact search.
+            command.CommandText = """
+                SELECT s.serial FROM firearm_serial s JOIN firearm f ON f.id = s.firearm_id
+                WHERE s.id = $id AND s.location = 'main'
+                  AND (f.visibility_scope = 'all' OR f.owner_agency_id = (SELECT id FROM agency WHERE code = 'FR-NCB')
+                       OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = f.id AND v.country_code = 'FR'))
+                """;
             var id = command.Parameters.Add("$id", SqliteType.Integer);
             var step = Math.Max(1, max / (count * 2));
             for (var at = 1L; at <= max && serials.Count < count; at += step)
@@ -165,12 +173,15 @@ public static partial class SearchBenchTools
         };
         Console.WriteLine($"Representative serial: {canonical}; trigram keys {string.Join(", ", trigrams.Take(3))}; {fuzzy.Count} deletion keys for distance 2.");
 
-        foreach (var type in new[] { typeof(SerialSearch), typeof(SearchService) })
+        // The search's statements (SearchQueries, on the data layer's Sql) and the record read it ends with.
+        var statements = typeof(SearchQueries).GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
+            .Where(f => f.FieldType == typeof(Sql) && f.Name.StartsWith("By", StringComparison.Ordinal) || f.Name == "ProbeKey")
+            .Select(f => (Type: nameof(SearchQueries), f.Name, Text: ((Sql)f.GetValue(null)!).For(SqliteDialect.Instance)))
+            .Append((nameof(FirearmSql), nameof(FirearmSql.SelectVisibleByIds), FirearmSql.SelectVisibleByIds.For(SqliteDialect.Instance)));
         {
-            foreach (var field in type.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
-                         .Where(f => f.FieldType == typeof(SqlText)))
+            foreach (var (typeName, fieldName, text) in statements)
             {
-                var sql = ((SqlText)field.GetValue(null)!).Sqlite;
+                var sql = text;
                 using var command = connection.CreateCommand();
                 // Dapper expands "IN @list" into one parameter per element; do the same here.
                 sql = ListParameter().Replace(sql, m =>
@@ -204,7 +215,7 @@ public static partial class SearchBenchTools
                         plan.AppendLine(new string(' ', 2 * level) + detail);
                     }
                 }
-                Console.WriteLine($"### {type.Name}.{field.Name}\n\n```sql\n{((SqlText)field.GetValue(null)!).Sqlite.Trim()}\n```\n\n```\nQUERY PLAN\n{plan}```\n");
+                Console.WriteLine($"### {typeName}.{fieldName}\n\n```sql\n{text.Trim()}\n```\n\n```\nQUERY PLAN\n{plan}```\n");
             }
         }
         return 0;
