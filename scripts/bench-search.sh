@@ -5,14 +5,19 @@
 # service's peak memory and the query plans. Writes a markdown report to artifacts/bench/.
 #
 #   scripts/bench-search.sh [--sizes "1000000 10000000"] [--duration 20s] [--warmup 5s]
-#                           [--threads 2] [--connections 16] [--seed 42] [--regenerate]
+#                           [--threads 2] [--connections "16 64 256"] [--kinds "exact confusable wildcard fuzzy"]
+#                           [--seed 42] [--regenerate]
+#
+# --connections takes one count or several: each is measured in the same run of the service, /health/live
+# first and then every kind, so that each ratio compares requests at the same concurrency.
 #
 # Needs wrk (Debian/Ubuntu: apt-get install -y wrk) and sqlite3 (apt-get install -y sqlite3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-sizes="1000000 10000000"; duration=20s; warmup=5s; threads=2; connections=16; seed=42; regenerate=0
+sizes="1000000 10000000"; duration=20s; warmup=5s; threads=2; connections="16 64 256"; seed=42; regenerate=0
+kinds="exact confusable wildcard fuzzy"
 port=5081
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,6 +26,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
+    --kinds) kinds="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --regenerate) regenerate=1; shift ;;
@@ -63,13 +69,13 @@ function request()
 end
 EOF
 
-# run_wrk NAME DURATION [BODIES]: prints "rps p50 p99 errors" of one wrk run, keeps its output.
+# run_wrk NAME CONNECTIONS DURATION [BODIES]: prints "rps p50 p99 errors" of one wrk run, keeps its output.
 run_wrk() {
-  local name=$1 dur=$2 bodies=${3:-} log="$out/wrk-$1.txt"
+  local name=$1 conns=$2 dur=$3 bodies=${4:-} log="$out/wrk-$1.txt"
   if [ -n "$bodies" ]; then
-    BODIES="$bodies" APIKEY="$key" wrk -t"$threads" -c"$connections" -d"$dur" --latency -s "$out/rotate.lua" "$url" >"$log" 2>&1
+    BODIES="$bodies" APIKEY="$key" wrk -t"$threads" -c"$conns" -d"$dur" --latency -s "$out/rotate.lua" "$url" >"$log" 2>&1
   else
-    wrk -t"$threads" -c"$connections" -d"$dur" --latency "$url/health/live" >"$log" 2>&1
+    wrk -t"$threads" -c"$conns" -d"$dur" --latency "$url/health/live" >"$log" 2>&1
   fi
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$log")
@@ -86,7 +92,7 @@ run_wrk() {
        "memory $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(. /etc/os-release && echo "$PRETTY_NAME");" \
        ".NET $(dotnet --version); SQLite (app) via Microsoft.Data.Sqlite; $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)."
   echo
-  echo "Command: \`scripts/bench-search.sh --sizes \"$sizes\" --duration $duration --warmup $warmup --threads $threads --connections $connections --seed $seed\`"
+  echo "Command: \`scripts/bench-search.sh --sizes \"$sizes\" --duration $duration --warmup $warmup --threads $threads --connections \"$connections\" --kinds \"$kinds\" --seed $seed\`"
   echo
 } >"$report"
 
@@ -121,12 +127,14 @@ for size in $sizes; do
     -d "$(head -n1 "$out/queries-$name/exact.txt")" >"$out/sample-$name.json"
 
   results=()
-  row="$(run_wrk "live-$name" "$duration")"; results+=("/health/live $row")
-  live_rps=${row%% *}
-  for kind in exact confusable wildcard fuzzy; do
-    echo "== $name $kind"
-    run_wrk "warmup-$name-$kind" "$warmup" "$out/queries-$name/$kind.txt" >/dev/null
-    results+=("$kind $(run_wrk "$name-$kind" "$duration" "$out/queries-$name/$kind.txt")")
+  for conns in $connections; do
+    echo "== $name /health/live at $conns connections"
+    row="$(run_wrk "live-$name-c$conns" "$conns" "$duration")"; results+=("$conns /health/live $row $row")
+    for kind in $kinds; do
+      echo "== $name $kind at $conns connections"
+      run_wrk "warmup-$name-$kind-c$conns" "$conns" "$warmup" "$out/queries-$name/$kind.txt" >/dev/null
+      results+=("$conns $kind $(run_wrk "$name-$kind-c$conns" "$conns" "$duration" "$out/queries-$name/$kind.txt") $row")
+    done
   done
   peak=$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -136,12 +144,12 @@ for size in $sizes; do
     echo "### $size records ($name)"
     echo
     [ -f "$out/generate-$name.log" ] && echo "Generation: $(tail -n1 "$out/generate-$name.log" | sed 's/generation: //') (log: \`artifacts/bench/generate-$name.log\`)." && echo
-    echo "| request | req/s | ratio to /health/live | p50 | p99 | non-2xx |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| connections | request | req/s | ratio to /health/live at the same connections | p50 | p99 | non-2xx |"
+    echo "|---:|---|---:|---:|---:|---:|---:|"
     for r in "${results[@]}"; do
-      read -r what rps p50 p99 errors <<<"$r"
+      read -r conns what rps p50 p99 errors live_rps _ <<<"$r"
       ratio=$(awk -v a="$rps" -v b="$live_rps" 'BEGIN { printf "%.2f", a / b }')
-      echo "| $what | $rps | $ratio | $p50 | $p99 | $errors |"
+      echo "| $conns | $what | $rps | $ratio | $p50 | $p99 | $errors |"
     done
     echo
     echo "Service peak memory (VmHWM): $peak. Database file: $(du -m "$db" | cut -f1) MiB."

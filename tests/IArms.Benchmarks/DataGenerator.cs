@@ -176,7 +176,7 @@ public static class DataGenerator
             """, 22);
         var visibility = Prepare(connection, "INSERT INTO firearm_visibility (firearm_id, country_code) VALUES ($p0, $p1)", 2);
         var serial = Prepare(connection,
-            "INSERT INTO firearm_serial (id, firearm_id, location, serial, normalized, canonical, reversed) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)", 7);
+            "INSERT INTO firearm_serial (id, firearm_id, location, serial, normalized, canonical, reversed, owner_agency_id, visibility_scope) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)", 9);
 
         var tx = connection.BeginTransaction();
         Enlist(tx, firearm, visibility, serial);
@@ -274,6 +274,8 @@ public static class DataGenerator
                 s[4].Value = normalized;
                 s[5].Value = canonical;
                 s[6].Value = SerialNormalizer.Reversed(canonical);
+                s[7].Value = owner.Id;
+                s[8].Value = restricted ? "countries" : "all";
                 serial.ExecuteNonQuery();
                 foreach (var key in SerialKeys.ForSerial(canonical))
                 {

@@ -36,7 +36,14 @@ public static partial class SearchBenchTools
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT MAX(id) FROM firearm_serial";
             var max = (long)command.ExecuteScalar()!;
-            command.CommandText = "SELECT serial FROM firearm_serial WHERE id = $id AND location = 'main'";
+            // Serials of records the bench agency (FR-NCB) may see: for it, one it may not see is a miss, which runs
+            // every tier, not an exact search.
+            command.CommandText = """
+                SELECT s.serial FROM firearm_serial s JOIN firearm f ON f.id = s.firearm_id
+                WHERE s.id = $id AND s.location = 'main'
+                  AND (f.visibility_scope = 'all' OR f.owner_agency_id = (SELECT id FROM agency WHERE code = 'FR-NCB')
+                       OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = f.id AND v.country_code = 'FR'))
+                """;
             var id = command.Parameters.Add("$id", SqliteType.Integer);
             var step = Math.Max(1, max / (count * 2));
             for (var at = 1L; at <= max && serials.Count < count; at += step)

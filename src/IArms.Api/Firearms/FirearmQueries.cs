@@ -63,6 +63,12 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
 
         /// <summary>With <see cref="UpdatedSince"/>: read the records changed since then from their index and sort them.</summary>
         FromUpdatedIndex = 32,
+
+        /// <summary>
+        /// With <see cref="Make"/>: the reference table does not know the make, so records are matched by its
+        /// lower-cased text (<c>ix_firearm_make_lower</c>) rather than by its canonical name (<c>ix_firearm_canonical_make</c>).
+        /// </summary>
+        MakeUnresolved = 64,
     }
 
     /// <summary>
@@ -70,7 +76,7 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     /// <c>(@x IS NULL OR ...)</c> term would keep SQLite off the filter's index (its plan cannot depend on
     /// a parameter's value), so that a selective filter would scan the whole table at national scale.
     /// </summary>
-    public static readonly Sql[] SelectPages = [.. Enumerable.Range(0, 64).Select(i => BuildPage((ListFilters)i))];
+    public static readonly Sql[] SelectPages = [.. Enumerable.Range(0, 128).Select(i => BuildPage((ListFilters)i))];
 
     /// <summary>
     /// How many records changed since <c>@updatedSince</c>, counted up to <c>@limit</c>: few, and the page is read
@@ -99,7 +105,10 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         }
         if (filters.HasFlag(ListFilters.Make))
         {
-            where.Append(" AND (LOWER(f.make) = @make OR f.canonical_make = @canonicalMake)");
+            // One indexed term in id order, not an OR of two, which SQLite answers by reading every record of the
+            // make and sorting them. A make the reference table knows is matched by its canonical name, which every
+            // spelling of it resolves to (records are re-resolved when the table changes); another by its text.
+            where.Append(filters.HasFlag(ListFilters.MakeUnresolved) ? " AND LOWER(f.make) = @make" : " AND f.canonical_make = @canonicalMake");
         }
         if (filters.HasFlag(ListFilters.UpdatedSince))
         {
@@ -170,6 +179,7 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
             | (query.Type is null ? 0 : ListFilters.Type)
             | (query.CountryCode is null ? 0 : ListFilters.Country)
             | (query.Make is null ? 0 : ListFilters.Make)
+            | (query.Make is not null && canonicalizer.CanonicalMake(query.Make) is null ? ListFilters.MakeUnresolved : 0)
             | (query.UpdatedSince is null ? 0 : ListFilters.UpdatedSince);
         if (query.UpdatedSince is { } since
             && await session.QuerySingleAsync<long>(CountUpdatedSince, new { updatedSince = since.ToUniversalTime(), limit = RecentChangesLimit }) < RecentChangesLimit)

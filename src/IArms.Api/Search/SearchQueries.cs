@@ -10,14 +10,25 @@ public static class SearchQueries
 {
     private const string CandidateColumns = "s.id AS serial_id, s.firearm_id, s.location, s.serial";
 
+    /// <summary>
+    /// <see cref="Firearms.FirearmQueries.VisibleTo"/> over the serial row's copy of its record's owner and scope, for
+    /// parameters <c>@callerAgencyId</c> and <c>@callerCountry</c>. Inside every candidate lookup, so that records
+    /// the caller may not see take no part in the tiers, the caps or <c>truncated</c>; a public record is decided
+    /// from the index entry alone, a restricted one by its country list.
+    /// </summary>
+    private const string VisibleTo = """
+        (s.visibility_scope = 'all' OR s.owner_agency_id = @callerAgencyId
+         OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = s.firearm_id AND v.country_code = @callerCountry))
+        """;
+
     private static readonly Sql ByCanonical = new(d =>
-        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.canonical = @canonical {d.Limit("@cap")}");
+        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.canonical = @canonical AND {VisibleTo} {d.Limit("@cap")}");
 
     private static readonly Sql ByCanonicalRange = new(d =>
-        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to {d.Limit("@cap")}");
+        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.canonical >= @from AND s.canonical < @to AND {VisibleTo} {d.Limit("@cap")}");
 
     private static readonly Sql ByReversedRange = new(d =>
-        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to {d.Limit("@cap")}");
+        $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.reversed >= @from AND s.reversed < @to AND {VisibleTo} {d.Limit("@cap")}");
 
     private static readonly Sql ProbeKey = new(d =>
         $"SELECT COUNT(*) FROM (SELECT {d.Top("@limit")} 1 AS one FROM serial_key WHERE key_value = @key {d.Limit("@limit")}) t");
@@ -29,6 +40,7 @@ public static class SearchQueries
         WHERE k1.key_value = @k1
           AND EXISTS (SELECT 1 FROM serial_key k2 WHERE k2.key_value = @k2 AND k2.serial_id = k1.serial_id)
           AND EXISTS (SELECT 1 FROM serial_key k3 WHERE k3.key_value = @k3 AND k3.serial_id = k1.serial_id)
+          AND {VisibleTo}
         {d.Limit("@cap")}
         """);
 
@@ -39,7 +51,7 @@ public static class SearchQueries
     private static readonly Sql ByAnyKey = new(d => $"""
         SELECT DISTINCT {d.Top("@cap")} {CandidateColumns}
         FROM serial_key k JOIN firearm_serial s ON s.id = k.serial_id
-        WHERE k.key_value IN {d.IdList("@keys")} {d.Limit("@cap")}
+        WHERE k.key_value IN {d.IdList("@keys")} AND {VisibleTo} {d.Limit("@cap")}
         """);
 
     public static readonly Sql SelectSerials = new("SELECT id, canonical FROM firearm_serial WHERE firearm_id = @firearmId");
@@ -49,33 +61,36 @@ public static class SearchQueries
     public static readonly Sql DeleteSerials = new("DELETE FROM firearm_serial WHERE firearm_id = @firearmId");
 
     public static readonly Sql InsertSerial = new(d => d.InsertReturningId(
-        "INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed)",
-        "VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed)"));
+        "INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed, owner_agency_id, visibility_scope)",
+        "VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed, @OwnerAgencyId, @VisibilityScope)"));
 
     public static readonly Sql InsertKey = new("INSERT INTO serial_key (key_value, serial_id) VALUES (@Key, @SerialId)");
 
     private static readonly Sql CountTrigrams = new(
         "SELECT key_value, COUNT(*) AS postings FROM serial_key WHERE key_value < @limit GROUP BY key_value");
 
-    public static Task<List<SerialCandidate>> ByCanonicalAsync(SqlSession session, string canonical, int cap) =>
-        session.QueryAsync<SerialCandidate>(ByCanonical, new { canonical, cap });
+    public static Task<List<SerialCandidate>> ByCanonicalAsync(SqlSession session, CandidateScope scope, string canonical, int cap) =>
+        session.QueryAsync<SerialCandidate>(ByCanonical, new { canonical, cap, callerAgencyId = scope.CallerAgencyId, callerCountry = scope.CallerCountry });
 
     /// <summary>Serials whose canonical form (or its reverse, with <paramref name="reversed"/>) lies in [from, to).</summary>
-    public static Task<List<SerialCandidate>> ByRangeAsync(SqlSession session, bool reversed, string from, string to, int cap) =>
-        session.QueryAsync<SerialCandidate>(reversed ? ByReversedRange : ByCanonicalRange, new { from, to, cap });
+    public static Task<List<SerialCandidate>> ByRangeAsync(SqlSession session, CandidateScope scope, bool reversed, string from, string to, int cap) =>
+        session.QueryAsync<SerialCandidate>(reversed ? ByReversedRange : ByCanonicalRange, new { from, to, cap, callerAgencyId = scope.CallerAgencyId, callerCountry = scope.CallerCountry });
 
     /// <summary>How many serials hold <paramref name="key"/>, counted up to <paramref name="limit"/>.</summary>
     public static Task<long> CountKeyAsync(SqlSession session, long key, int limit) =>
         session.QuerySingleAsync<long>(ProbeKey, new { key, limit });
 
-    public static Task<List<SerialCandidate>> ByAllKeysAsync(SqlSession session, long k1, long k2, long k3, int cap) =>
-        session.QueryAsync<SerialCandidate>(ByAllKeys, new { k1, k2, k3, cap });
+    public static Task<List<SerialCandidate>> ByAllKeysAsync(SqlSession session, CandidateScope scope, long k1, long k2, long k3, int cap) =>
+        session.QueryAsync<SerialCandidate>(ByAllKeys, new { k1, k2, k3, cap, callerAgencyId = scope.CallerAgencyId, callerCountry = scope.CallerCountry });
 
-    public static Task<List<SerialCandidate>> ByAnyKeyAsync(SqlSession session, IReadOnlyList<long> keys, int cap) =>
-        session.QueryAsync<SerialCandidate>(ByAnyKey, new { keys = SqlList.Of(keys), cap });
+    public static Task<List<SerialCandidate>> ByAnyKeyAsync(SqlSession session, CandidateScope scope, IReadOnlyList<long> keys, int cap) =>
+        session.QueryAsync<SerialCandidate>(ByAnyKey, new { keys = SqlList.Of(keys), cap, callerAgencyId = scope.CallerAgencyId, callerCountry = scope.CallerCountry });
 
     public static Task<List<TrigramCount>> CountTrigramsAsync(SqlSession session, long limit) =>
         session.QueryAsync<TrigramCount>(CountTrigrams, new { limit });
+
+    /// <summary>Whose candidates a lookup reads: the records visible to this agency and country.</summary>
+    public sealed record CandidateScope(long CallerAgencyId, string? CallerCountry);
 
     public sealed class TrigramCount
     {

@@ -61,41 +61,40 @@ public sealed class SearchService(
     private async Task<Found> ReadAsync(SearchRequest request, SearchQuery query, Caller caller, CancellationToken ct)
     {
         await using var session = await db.ReadAsync(ct);
-        var matches = await serials.FindAsync(session, query);
-        var attributesGiven = !string.IsNullOrWhiteSpace(request.Make) || !string.IsNullOrWhiteSpace(request.Calibre) || request.Type is not null;
-        var rows = await LoadVisibleAsync(session, matches, attributesGiven, caller);
-        var ranked = Rank(request, matches, rows);
+        var scope = new SearchQueries.CandidateScope(caller.AgencyId, caller.CountryCode);
+        var described = new Description(request, canonicalizer);
+        var loaded = new Dictionary<long, FirearmRow?>();
+        SerialMatches matches;
+        IReadOnlyList<FirearmRow> rows;
+        if (described.IsEmpty)
+        {
+            // Any match answers the search, and the serial match alone orders the results.
+            matches = await serials.FindAsync(session, query, scope);
+            rows = await LoadBestFirstAsync(session, matches, caller);
+        }
+        else
+        {
+            // A tier answers the search only if a record it found fits the description, which is known once the
+            // records are read; they are read once, kept, and ranked at the end (every match, up to the caps).
+            matches = await serials.FindAsync(session, query, scope, async found =>
+            {
+                await LoadAsync(session, found.Keys, loaded, caller);
+                return SerialMatcher.EndsSearch(found.Where(f => loaded[f.Key] is not null).Select(f => described.Adjust(f.Value.Match, loaded[f.Key]!)));
+            });
+            await LoadAsync(session, matches.ByFirearm.Keys, loaded, caller);
+            rows = [.. matches.ByFirearm.Keys.Select(id => loaded[id]).OfType<FirearmRow>()];
+        }
+        var ranked = SerialMatcher.Rank(rows.Select(row => ((Row: row, Serial: matches.ByFirearm[row.Id].Serial), described.Adjust(matches.ByFirearm[row.Id].Match, row))), item => item.Row.Id);
         var kept = ranked.Take(MaxResults).ToList();
         var responses = await FirearmQueries.ToResponsesAsync(session, kept.Select(k => k.Item.Row).ToList());
         return new Found(kept, responses, matches.Truncated || ranked.Count > MaxResults || rows.Count > MaxResults);
     }
 
-    /// <summary>The visible matches, best first: by serial match, then by agreement with make, calibre and type.</summary>
-    private IReadOnlyList<((FirearmRow Row, SerialCandidate Serial) Item, SerialMatch Match)> Rank(
-        SearchRequest request, SerialMatches matches, IReadOnlyList<FirearmRow> rows)
-    {
-        var wantedMake = canonicalizer.CanonicalMake(request.Make);
-        var wantedCalibre = canonicalizer.CanonicalCalibre(request.Calibre);
-        return SerialMatcher.Rank(
-            rows.Select(row =>
-            {
-                var (serial, match) = matches.ByFirearm[row.Id];
-                var adjusted = SerialMatcher.WithAttributes(match,
-                    Agreement(request.Make, wantedMake, row.Make, row.CanonicalMake),
-                    Agreement(request.Calibre, wantedCalibre, row.Calibre, row.CanonicalCalibre),
-                    request.Type is null ? AttributeAgreement.NotGiven : row.Type == request.Type ? AttributeAgreement.Agrees : AttributeAgreement.Disagrees);
-                return ((Row: row, Serial: serial), adjusted);
-            }),
-            item => item.Row.Id);
-    }
-
     /// <summary>
-    /// The visible records behind the matches. Without make, calibre or type to rank by, the serial match
-    /// alone orders the results, so records are read best match first only until one more than a page is
-    /// visible; with them, every matched record is read (up to the candidate cap) so that ranking is exact.
+    /// The visible records behind the matches when no description ranks them: read best match first, only
+    /// until one more than a page is visible.
     /// </summary>
-    private static async Task<IReadOnlyList<FirearmRow>> LoadVisibleAsync(
-        SqlSession session, SerialMatches matches, bool attributesGiven, Caller caller)
+    private static async Task<IReadOnlyList<FirearmRow>> LoadBestFirstAsync(SqlSession session, SerialMatches matches, Caller caller)
     {
         var ids = matches.ByFirearm
             .OrderBy(m => m.Value.Match, SerialMatcher.Comparer)
@@ -103,23 +102,40 @@ public sealed class SearchService(
             .Select(m => m.Key)
             .ToList();
         var rows = new List<FirearmRow>(Math.Min(ids.Count, MaxResults + 1));
-        var chunk = attributesGiven ? 1000 : MaxResults + 1;
-        for (var i = 0; i < ids.Count && (attributesGiven || rows.Count <= MaxResults); i += chunk)
+        for (var i = 0; i < ids.Count && rows.Count <= MaxResults; i += MaxResults + 1)
         {
-            rows.AddRange(await FirearmQueries.LoadVisibleAsync(session, ids.Skip(i).Take(chunk), caller));
+            rows.AddRange(await FirearmQueries.LoadVisibleAsync(session, ids.Skip(i).Take(MaxResults + 1), caller));
         }
         return rows;
     }
 
-    private static AttributeAgreement Agreement(string? asked, string? askedCanonical, string recorded, string? recordedCanonical)
+    /// <summary>Reads the visible records among <paramref name="ids"/> not read yet into <paramref name="loaded"/>, a thousand at a time.</summary>
+    private static async Task LoadAsync(SqlSession session, IEnumerable<long> ids, Dictionary<long, FirearmRow?> loaded, Caller caller)
     {
-        if (string.IsNullOrWhiteSpace(asked))
+        // Ids asked once and not returned (withdrawn or hidden since the lookup) are remembered too, as absent.
+        var missing = ids.Where(id => !loaded.ContainsKey(id)).ToList();
+        missing.ForEach(id => loaded[id] = null);
+        for (var i = 0; i < missing.Count; i += 1000)
         {
-            return AttributeAgreement.NotGiven;
+            foreach (var row in await FirearmQueries.LoadVisibleAsync(session, missing.Skip(i).Take(1000), caller))
+            {
+                loaded[row.Id] = row;
+            }
         }
-        var same = askedCanonical is not null && recordedCanonical is not null
-            ? askedCanonical == recordedCanonical
-            : string.Equals(asked.Trim(), recorded.Trim(), StringComparison.OrdinalIgnoreCase);
-        return same ? AttributeAgreement.Agrees : AttributeAgreement.Disagrees;
+    }
+
+    /// <summary>The make, calibre and type the officer gave, resolved once through the reference table.</summary>
+    private sealed class Description(SearchRequest request, IFirearmCanonicalizer canonicalizer)
+    {
+        private readonly string? _make = canonicalizer.CanonicalMake(request.Make);
+        private readonly string? _calibre = canonicalizer.CanonicalCalibre(request.Calibre);
+
+        public bool IsEmpty => string.IsNullOrWhiteSpace(request.Make) && string.IsNullOrWhiteSpace(request.Calibre) && string.IsNullOrWhiteSpace(request.Type);
+
+        /// <summary>The match adjusted for how the record fits the description.</summary>
+        public SerialMatch Adjust(SerialMatch match, FirearmRow row) => SerialMatcher.WithAttributes(match,
+            SerialMatcher.Agreement(request.Make, _make, row.Make, row.CanonicalMake),
+            SerialMatcher.Agreement(request.Calibre, _calibre, row.Calibre, row.CanonicalCalibre),
+            SerialMatcher.Agreement(request.Type, null, row.Type, null));
     }
 }

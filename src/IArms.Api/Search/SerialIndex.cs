@@ -7,7 +7,8 @@ namespace IArms.Api.Search;
 /// <summary>
 /// Keeps the search tables (<c>firearm_serial</c>, <c>serial_key</c>) in step with the records, inside each
 /// record's own transaction (<see cref="FirearmService"/> calls it): a record is searchable exactly when it is
-/// committed, and a withdrawn record stops being found at the same moment.
+/// committed, and a withdrawn record stops being found at the same moment. Each serial row also carries its record's
+/// owner and visibility scope, so that the candidate lookups filter by visibility themselves (<see cref="SearchQueries"/>).
 /// </summary>
 public static class SerialIndex
 {
@@ -50,6 +51,9 @@ public static class SerialIndex
             {
                 FirearmId = firearmId, Location = location, Serial = serial, Normalized = normalized, Canonical = canonical,
                 Reversed = SerialNormalizer.Reversed(canonical),
+                // The record's owner and scope, for the visibility test inside the candidate lookups; rewritten with
+                // every change of the record, so a PUT that narrows or widens its visibility moves them too.
+                record.OwnerAgencyId, record.VisibilityScope,
             });
             var keys = SerialKeys.ForSerial(canonical);
             await session.ExecuteAsync(SearchQueries.InsertKey, keys.Select(k => new { Key = k, SerialId = serialId }));

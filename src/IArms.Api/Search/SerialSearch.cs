@@ -12,14 +12,18 @@ public sealed class SerialCandidate
     public string Serial { get; set; } = "";
 }
 
-/// <summary>What the index lookups found: verified matches, best per record, and whether anything was cut.</summary>
-public sealed record SerialMatches(IReadOnlyDictionary<long, (SerialCandidate Serial, SerialMatch Match)> ByFirearm, bool Truncated);
+/// <summary>
+/// What the index lookups found: verified matches, best per record, whether anything was cut, and how many
+/// lookups (one per tier, two for the partial ranges) ran to find them.
+/// </summary>
+public sealed record SerialMatches(IReadOnlyDictionary<long, (SerialCandidate Serial, SerialMatch Match)> ByFirearm, bool Truncated, int Lookups);
 
 /// <summary>
 /// Finds the records whose serials (main or other) match a query, without scanning the table, in tiers:
 /// <list type="number">
 /// <item>a serial equal to the query once look-alikes are folded (exact, normalised, confusable) comes
-/// from one index seek; when there is one, the weapon was reported and the search stops there;</item>
+/// from one index seek; when one of them agrees with the officer's description, the weapon was reported and
+/// the search stops there (<see cref="SerialMatcher.EndsSearch"/>);</item>
 /// <item>otherwise serials one edit away, from the deletion keys (see <see cref="SerialKeys.ForFuzzy(string, int)"/>);
 /// then serials that begin or end with the query (partial), from index ranges, or contain it, from its
 /// rarest trigrams; then, for 8 characters or more, serials two edits away;</item>
@@ -27,7 +31,10 @@ public sealed record SerialMatches(IReadOnlyDictionary<long, (SerialCandidate Se
 /// (<see cref="SerialKeys.ForUnreadable"/>); other patterns from their rarest trigrams, or from the range
 /// of their known prefix when they have no three adjacent known characters.</item>
 /// </list>
-/// Every candidate is verified by the Core matcher, so the index only has to be complete, never exact.
+/// Every candidate is verified by the Core matcher, so the index only has to be complete, never exact. Every
+/// lookup reads only records the caller may see (<see cref="SearchQueries.CandidateScope"/>), so hidden records
+/// neither stop a tier nor fill a cap. A later tier runs only while the matches so far do not answer the search:
+/// without a description, while nothing was found; with one, while nothing found agrees with it.
 /// </summary>
 public sealed class SerialSearch(TrigramStatistics statistics)
 {
@@ -46,13 +53,26 @@ public sealed class SerialSearch(TrigramStatistics statistics)
     /// <summary>A known beginning or ending this long narrows a pattern better than its trigrams do.</summary>
     private const int AnchorLength = 4;
 
-    public async Task<SerialMatches> FindAsync(SqlSession session, SearchQuery query)
+    /// <param name="session">The session every lookup runs on.</param>
+    /// <param name="query">The parsed serial.</param>
+    /// <param name="scope">Whose records the lookups may read: the caller's visibility.</param>
+    /// <param name="answers">
+    /// Whether the matches found so far answer the search (see <see cref="SerialMatcher.EndsSearch"/>), asked only
+    /// when something was found; null when the officer gave no description, so that any match does.
+    /// </param>
+    public async Task<SerialMatches> FindAsync(
+        SqlSession session, SearchQuery query, SearchQueries.CandidateScope scope,
+        Func<IReadOnlyDictionary<long, (SerialCandidate Serial, SerialMatch Match)>, Task<bool>>? answers = null)
     {
-        var found = new Dictionary<long, (SerialCandidate, SerialMatch)>();
+        var found = new Dictionary<long, (SerialCandidate Serial, SerialMatch Match)>();
         var truncated = false;
+        var lookups = 0;
+
+        async Task<bool> Answered() => found.Count > 0 && (answers is null || await answers(found));
 
         void Verify(IReadOnlyCollection<SerialCandidate> candidates, int cap = CandidateCap)
         {
+            lookups++;
             truncated |= candidates.Count >= cap;
             foreach (var candidate in candidates)
             {
@@ -60,7 +80,7 @@ public sealed class SerialSearch(TrigramStatistics statistics)
                 {
                     continue;
                 }
-                if (!found.TryGetValue(candidate.FirearmId, out var best) || SerialMatcher.Compare(match, best.Item2) < 0)
+                if (!found.TryGetValue(candidate.FirearmId, out var best) || SerialMatcher.Compare(match, best.Match) < 0)
                 {
                     found[candidate.FirearmId] = (candidate, match);
                 }
@@ -71,7 +91,7 @@ public sealed class SerialSearch(TrigramStatistics statistics)
         {
             if (SerialKeys.ForUnreadable(query.Pattern) is { } unreadable)
             {
-                Verify(await ByAnyKeyAsync(session, unreadable));
+                Verify(await ByAnyKeyAsync(session, scope, unreadable));
             }
             else
             {
@@ -80,60 +100,57 @@ public sealed class SerialSearch(TrigramStatistics statistics)
                 var keys = SerialKeys.ForPattern(query.Pattern);
                 if (Math.Max(prefix.Length, suffix.Length) < AnchorLength && keys.Count > 0)
                 {
-                    Verify(await ByRarestKeysAsync(session, keys));
+                    Verify(await ByRarestKeysAsync(session, scope, keys));
                 }
                 else
                 {
                     Verify(prefix.Length >= suffix.Length
-                        ? await ByRangeAsync(session, reversed: false, prefix)
-                        : await ByRangeAsync(session, reversed: true, SerialNormalizer.Reversed(suffix)), RangeCandidateCap);
+                        ? await ByRangeAsync(session, scope, reversed: false, prefix)
+                        : await ByRangeAsync(session, scope, reversed: true, SerialNormalizer.Reversed(suffix)), RangeCandidateCap);
                 }
             }
-            return new SerialMatches(found, truncated);
+            return new SerialMatches(found, truncated, lookups);
         }
 
-        Verify(await SearchQueries.ByCanonicalAsync(session, query.Canonical, CandidateCap));
-        if (found.Count > 0)
+        Verify(await SearchQueries.ByCanonicalAsync(session, scope, query.Canonical, CandidateCap));
+        if (await Answered() || query.Canonical.Length < SerialKeys.MinimumFuzzyLength)
         {
-            return new SerialMatches(found, truncated);
+            return new SerialMatches(found, truncated, lookups);
         }
 
-        if (query.Canonical.Length < SerialKeys.MinimumFuzzyLength)
-        {
-            return new SerialMatches(found, truncated);
-        }
-
-        // Nearest first, each tier only when the ones before found nothing: a serial one misread character
-        // away is the likeliest weapon, and a longer serial that merely contains what was typed is not.
+        // Nearest first, each tier only when the ones before did not answer the search: a serial one misread
+        // character away is the likeliest weapon, and a longer serial that merely contains what was typed is not.
         var q = query.Canonical;
         var distance = Math.Min(DamerauLevenshtein.FuzzyThreshold(q.Length), SerialKeys.MaximumFuzzyDistance);
         if (distance >= 1)
         {
-            Verify(await ByAnyKeyAsync(session, SerialKeys.ForFuzzy(q, 1)));
+            Verify(await ByAnyKeyAsync(session, scope, SerialKeys.ForFuzzy(q, 1)));
         }
-        if (found.Count == 0)
+        if (!await Answered())
         {
             // Partial: what was typed begins or ends a longer serial (the rest ground off), from the two ranges;
             // only then anywhere inside one, from the trigrams.
-            Verify(await ByRangeAsync(session, reversed: false, q), RangeCandidateCap);
-            Verify(await ByRangeAsync(session, reversed: true, SerialNormalizer.Reversed(q)), RangeCandidateCap);
-            if (found.Count == 0)
+            Verify(await ByRangeAsync(session, scope, reversed: false, q), RangeCandidateCap);
+            Verify(await ByRangeAsync(session, scope, reversed: true, SerialNormalizer.Reversed(q)), RangeCandidateCap);
+            if (!await Answered())
             {
-                Verify(await ByRarestKeysAsync(session, SerialKeys.ForPartial(q)));
+                Verify(await ByRarestKeysAsync(session, scope, SerialKeys.ForPartial(q)));
             }
         }
-        if (found.Count == 0 && distance >= 2)
+        if (distance >= 2 && !await Answered())
         {
-            Verify(await ByAnyKeyAsync(session, SerialKeys.ForFuzzy(q, 2)));
+            Verify(await ByAnyKeyAsync(session, scope, SerialKeys.ForFuzzy(q, 2)));
         }
-        return new SerialMatches(found, truncated);
+        return new SerialMatches(found, truncated, lookups);
     }
 
-    private static async Task<IReadOnlyCollection<SerialCandidate>> ByAnyKeyAsync(SqlSession session, IReadOnlyList<long> keys) =>
-        await SearchQueries.ByAnyKeyAsync(session, keys, CandidateCap);
+    private static async Task<IReadOnlyCollection<SerialCandidate>> ByAnyKeyAsync(
+        SqlSession session, SearchQueries.CandidateScope scope, IReadOnlyList<long> keys) =>
+        await SearchQueries.ByAnyKeyAsync(session, scope, keys, CandidateCap);
 
     /// <summary>Candidates holding every one of the (up to) three rarest keys.</summary>
-    private async Task<IReadOnlyCollection<SerialCandidate>> ByRarestKeysAsync(SqlSession session, IReadOnlyList<long> keys)
+    private async Task<IReadOnlyCollection<SerialCandidate>> ByRarestKeysAsync(
+        SqlSession session, SearchQueries.CandidateScope scope, IReadOnlyList<long> keys)
     {
         if (keys.Count == 0)
         {
@@ -153,7 +170,7 @@ public sealed class SerialSearch(TrigramStatistics statistics)
         }
         var rarest = counted.OrderBy(c => c.Count).ThenBy(c => c.Key).Select(c => c.Key).ToList();
         return await SearchQueries.ByAllKeysAsync(
-            session, rarest[0], rarest[Math.Min(1, rarest.Count - 1)], rarest[Math.Min(2, rarest.Count - 1)], CandidateCap);
+            session, scope, rarest[0], rarest[Math.Min(1, rarest.Count - 1)], rarest[Math.Min(2, rarest.Count - 1)], CandidateCap);
     }
 
     /// <summary>
@@ -161,10 +178,11 @@ public sealed class SerialSearch(TrigramStatistics statistics)
     /// <paramref name="start"/>, from the index, up to the cap. Used for a long known beginning or ending,
     /// and for a pattern with no three adjacent known characters (<c>A?1?3?5?</c>).
     /// </summary>
-    private static async Task<IReadOnlyCollection<SerialCandidate>> ByRangeAsync(SqlSession session, bool reversed, string start)
+    private static async Task<IReadOnlyCollection<SerialCandidate>> ByRangeAsync(
+        SqlSession session, SearchQueries.CandidateScope scope, bool reversed, string start)
     {
         var to = start[..^1] + (char)(start[^1] + 1);
-        return await SearchQueries.ByRangeAsync(session, reversed, start, to, RangeCandidateCap);
+        return await SearchQueries.ByRangeAsync(session, scope, reversed, start, to, RangeCandidateCap);
     }
 
     /// <summary>The characters before the first wildcard.</summary>

@@ -12,8 +12,8 @@ namespace IArms.Core.Serials;
 /// match into a non-match: the reference data are often wrong or missing, and a seized weapon's
 /// make is often misdescribed. Each agreeing attribute adds 2 points and each disagreeing one
 /// takes 4, since a contradiction says more than a coincidence; the result is clamped to the
-/// kind's band. <see cref="Compare"/> puts attributes before distance, so within a kind a record
-/// that fits the description ranks first.</para>
+/// kind's band, so the score describes the serial match; the order (<see cref="Compare"/>) also weighs the
+/// description, and a record that fits it ranks above a slightly closer serial that does not.</para>
 /// </remarks>
 public static class SerialMatcher
 {
@@ -118,9 +118,34 @@ public static class SerialMatcher
     }
 
     /// <summary>
-    /// Best first: by kind, then fewer disagreeing attributes, then more agreeing ones, then
-    /// smaller distance, then higher score.
+    /// How a record's make or calibre (or type) compares with the one the officer gave: by the reference table's
+    /// canonical names when both resolve, else by the text, ignoring case and surrounding spaces. A record that
+    /// leaves it blank disagrees: nothing says it is that weapon.
     /// </summary>
+    public static AttributeAgreement Agreement(string? asked, string? askedCanonical, string? recorded, string? recordedCanonical)
+    {
+        if (string.IsNullOrWhiteSpace(asked))
+        {
+            return AttributeAgreement.NotGiven;
+        }
+        var same = askedCanonical is not null && recordedCanonical is not null
+            ? askedCanonical == recordedCanonical
+            : string.Equals(asked.Trim(), recorded?.Trim(), StringComparison.OrdinalIgnoreCase);
+        return same ? AttributeAgreement.Agrees : AttributeAgreement.Disagrees;
+    }
+
+    /// <summary>
+    /// Best first: by <see cref="Closeness"/> (serial distance, with each disagreeing descriptor counting as one
+    /// and a half edits), then kind, then fewer disagreeing attributes, then more agreeing ones, then smaller
+    /// distance, then higher score.
+    /// </summary>
+    /// <remarks>
+    /// Short serials collide across makers: the officer's Beretta with two digits swapped must rank above a
+    /// Glock that holds the typed serial exactly. So agreement with the description outranks closeness of the
+    /// serial where the distances are equal or one apart; two edits apart, the closer serial wins unless it
+    /// contradicts two descriptors more. Weighing both in one number keeps the order total and transitive
+    /// (a pairwise "agreement first when one apart" rule is not: it cycles over three records).
+    /// </remarks>
     public static int Compare(SerialMatch? x, SerialMatch? y)
     {
         if (ReferenceEquals(x, y))
@@ -139,7 +164,12 @@ public static class SerialMatcher
             return -1;
         }
 
-        var order = x.Kind.CompareTo(y.Kind);
+        var order = Closeness(x).CompareTo(Closeness(y));
+        if (order == 0)
+        {
+            order = x.Kind.CompareTo(y.Kind);
+        }
+
         if (order == 0)
         {
             order = x.AttributesDisagreeing.CompareTo(y.AttributesDisagreeing);
@@ -161,6 +191,32 @@ public static class SerialMatcher
         }
 
         return order;
+    }
+
+    /// <summary>
+    /// How far a match is from what the officer described, in half edits: twice the serial distance (the edit
+    /// distance; for a partial match the length difference, which is its edit distance) plus three per
+    /// disagreeing descriptor. Smaller is better.
+    /// </summary>
+    public static int Closeness(SerialMatch match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        return (2 * match.Distance) + (3 * match.AttributesDisagreeing);
+    }
+
+    /// <summary>
+    /// The search stop rule: the matches found so far answer the search, and the later (wider) tiers are not
+    /// run, when one of them agrees with every descriptor the officer gave (make, calibre, type; none given
+    /// agrees trivially). <paramref name="adjusted"/> are matches after <see cref="WithAttributes"/>.
+    /// </summary>
+    /// <remarks>
+    /// An exact, normalised or confusable match of another maker's weapon is not the officer's weapon: the
+    /// search goes on, so that the record with one misread character and the right make is found too.
+    /// </remarks>
+    public static bool EndsSearch(IEnumerable<SerialMatch> adjusted)
+    {
+        ArgumentNullException.ThrowIfNull(adjusted);
+        return adjusted.Any(m => m.AttributesDisagreeing == 0);
     }
 
     /// <summary>

@@ -114,7 +114,7 @@ public class SerialMatcherTests
     }
 
     [Test]
-    public void RankOrdersByKindThenAttributesThenDistanceThenScoreThenKey()
+    public void RankOrdersByClosenessWithTheDescriptionThenKindThenAttributesThenDistanceThenScoreThenKey()
     {
         static SerialMatch With(SerialMatch m, AttributeAgreement make) =>
             SerialMatcher.WithAttributes(m, make, AttributeAgreement.NotGiven, AttributeAgreement.NotGiven);
@@ -134,7 +134,8 @@ public class SerialMatcherTests
 
         var ranked = SerialMatcher.Rank(results, id => id).Select(r => r.Item);
 
-        Assert.That(ranked, Is.EqualTo(new[] { "exact", "partial-disagrees", "f2-agrees", "f1-a", "f1-b", "f2", "f1-disagrees" }));
+        // Closeness in half edits: exact 0, f1 2, f2 and f2-agrees 4, f1-disagrees 2 + 3, partial-disagrees 6 + 3.
+        Assert.That(ranked, Is.EqualTo(new[] { "exact", "f1-a", "f1-b", "f2-agrees", "f2", "f1-disagrees", "partial-disagrees" }));
     }
 
     [Test]
