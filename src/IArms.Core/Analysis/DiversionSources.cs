@@ -15,7 +15,8 @@ public sealed record PartyRef(string Id, string Name, PartyKind Kind, string? Co
 /// <param name="Party">The last lawful holder; null when unknown or unidentified.</param>
 /// <param name="Reason">The rule that placed the diversion.</param>
 /// <param name="TimeToCrimeDays">The chain's time to crime, when known.</param>
-public sealed record DiversionFact(long FirearmId, string? CountryCode, PartyRef? Party, DiversionReason Reason, int? TimeToCrimeDays);
+/// <param name="Date">The latest date the diversion can have happened (<see cref="Diversion.DateTo"/>, else <see cref="Diversion.DateFrom"/>), for since/until filters.</param>
+public sealed record DiversionFact(long FirearmId, string? CountryCode, PartyRef? Party, DiversionReason Reason, int? TimeToCrimeDays, DateOnly? Date = null);
 
 /// <summary>What <see cref="DiversionSources.Aggregate"/> groups by.</summary>
 public enum DiversionGrouping
@@ -55,7 +56,8 @@ public static class DiversionSources
         var holder = diversion.LastLawfulHolder;
         var id = parties.IdOf(holder);
         var party = id is null ? null : new PartyRef(id, holder!.Name, holder.Kind, PartyNames.NormalizeCountry(holder.CountryCode));
-        return new DiversionFact(firearmId, PartyNames.NormalizeCountry(diversion.CountryCode), party, diversion.Reason, report.TimeToCrimeDays);
+        return new DiversionFact(firearmId, PartyNames.NormalizeCountry(diversion.CountryCode), party, diversion.Reason, report.TimeToCrimeDays,
+            diversion.DateTo ?? diversion.DateFrom);
     }
 
     /// <summary>

@@ -84,6 +84,8 @@ public class RouteAndSourceTests
         var fact = DiversionSources.Of(7, DepotRifle(), PartyResolution.Local)!;
         Assert.That(fact.CountryCode, Is.EqualTo("UA"));
         Assert.That(fact.Reason, Is.EqualTo(DiversionReason.Theft));
+        Assert.That(fact.Date, Is.EqualTo(D("2022-04-01")));
+        Assert.That(fact.TimeToCrimeDays, Is.Null);
         Assert.That(fact.Party, Is.EqualTo(new PartyRef(PartyResolver.LocalId(Depot)!, "Depot 12", PartyKind.StateStockpile, "UA")));
         Assert.That(DiversionSources.Of(7, Analyze(Ev("m", CustodyEventType.Manufactured, "2015-01-01", to: Maker)), PartyResolution.Local), Is.Null);
     }
