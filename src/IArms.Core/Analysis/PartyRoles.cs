@@ -58,7 +58,9 @@ public static class PartyRoles
 {
     /// <summary>
     /// The parties of one firearm's chain with their roles and the graph edges. Unidentified
-    /// parties (kind <c>unknown</c>, or no name and no licence) are left out.
+    /// parties (kind <c>unknown</c>, or no name and no licence) are left out, and so is the
+    /// <c>toParty</c> of a <c>seized</c> or <c>recovered</c> event (the seizing authority); its
+    /// <c>fromParty</c>, the person found with the weapon, stays.
     /// </summary>
     public static FirearmParties Of(long firearmId, TraceReport report, PartyResolution parties)
     {
@@ -83,7 +85,10 @@ public static class PartyRoles
                 : senderRole != PartyRole.None ? Note(holder, senderRole)
                 : null;
 
-            var to = Note(e.ToParty, e.Type switch
+            // The police or customs that seize or recover a weapon take it out of the trade rather
+            // than take part in it; as a party they would link every seizure in their country.
+            var recipient = e.Type is CustodyEventType.Seized or CustodyEventType.Recovered ? null : e.ToParty;
+            var to = Note(recipient, e.Type switch
             {
                 CustodyEventType.Sold => PartyRole.Buyer,
                 CustodyEventType.Exported or CustodyEventType.Imported => PartyRole.Importer,

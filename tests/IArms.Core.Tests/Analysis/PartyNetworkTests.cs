@@ -45,6 +45,9 @@ public class PartyNetworkTests
         Assert.That(roles["Waffen Huber"], Is.EqualTo(PartyRole.Buyer | PartyRole.Seller));
         Assert.That(roles["Jean Martin"], Is.EqualTo(PartyRole.Buyer | PartyRole.LastLawfulHolder));
         Assert.That(parties.Edges.Count(e => e.EventType == CustodyEventType.Sold), Is.EqualTo(4));
+        // The seizing police are not part of the weapon's trade.
+        Assert.That(roles.Keys, Has.None.StartsWith("Police"));
+        Assert.That(parties.Edges.Select(e => e.EventType), Has.No.Member(CustodyEventType.Seized));
     }
 
     [Test]
