@@ -59,12 +59,13 @@ public static class PlantedCheck
             var rank = sources.TakeWhile(g => g != group).Count();
             Check(rank < stockpiles.Count, $"stockpile {name} among the top {stockpiles.Count} diversion sources (rank {rank + 1})");
             var toTransit = routes.FirstOrDefault(r => r.FromCountry == country && r.ToCountry == transit);
-            Check(toTransit?.Firearms == ids.Count && toTransit.Unlicensed == ids.Count, $"route {country}→{transit}: {toTransit?.Firearms} firearms");
+            // At least: random trafficking noise may take the same road.
+            Check(toTransit?.Firearms >= ids.Count && toTransit.Unlicensed >= ids.Count, $"route {country}→{transit}: {toTransit?.Firearms} firearms, {ids.Count} planted");
             foreach (var seizedIn in s.GetProperty("seizureCountries").EnumerateArray().Select(e => e.GetString()!).Distinct())
             {
                 var expected = s.GetProperty("seizureCountries").EnumerateArray().Count(e => e.GetString() == seizedIn);
                 var leg = routes.FirstOrDefault(r => r.FromCountry == transit && r.ToCountry == seizedIn);
-                Check(leg?.Firearms == expected, $"route {transit}→{seizedIn}: {leg?.Firearms} of {expected} firearms");
+                Check(leg?.Firearms >= expected, $"route {transit}→{seizedIn}: {leg?.Firearms} firearms, {expected} planted");
             }
         }
 
