@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 using IArms.Core.Reference;
 using IArms.Core.Serials;
 
@@ -43,7 +44,8 @@ public static class PartyNames
             return string.Empty;
         }
 
-        var folded = ReferenceText.Fold(name);
+        // Most names are ASCII: lower-casing them needs no folded copy of the string.
+        var folded = Ascii.IsValid(name) ? name : ReferenceText.Fold(name);
         // Token boundaries as (start, length) over a scratch buffer: names have a handful of words,
         // so the stack holds them and only the key itself is allocated.
         Span<char> text = folded.Length <= 512 ? stackalloc char[folded.Length] : new char[folded.Length];
@@ -54,7 +56,7 @@ public static class PartyNames
         var initials = -1;
         for (var i = 0; i <= folded.Length; i++)
         {
-            var c = i < folded.Length ? folded[i] : ' ';
+            var c = i < folded.Length ? char.ToLowerInvariant(folded[i]) : ' ';
             if (c == '\'')
             {
                 // "O'Brien" and "OBrien" are one name.
