@@ -57,9 +57,10 @@ public static class PartyNames
         for (var i = 0; i <= folded.Length; i++)
         {
             var c = i < folded.Length ? char.ToLowerInvariant(folded[i]) : ' ';
-            if (c == '\'')
+            if (c == '\'' || (c >= '\u0300' && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark))
             {
-                // "O'Brien" and "OBrien" are one name.
+                // "O'Brien" and "OBrien" are one name; a combining accent (a name not in NFC) belongs
+                // to its letter and must not split the word.
                 continue;
             }
 

@@ -17,6 +17,7 @@ public class PartyResolutionTests
     [TestCase("J. P. Martin", "jp martin")]
     [TestCase("Arsenal OOO", "arsenal")]
     [TestCase("GmbH", "gmbh")]
+    [TestCase("Mu\u0308ller Waffen", "muller waffen")]
     [TestCase("  ", "")]
     public void CanonicalNameIgnoresCasePunctuationDiacriticsOrderAndLegalForms(string name, string expected) =>
         Assert.That(PartyNames.CanonicalName(name), Is.EqualTo(expected));
