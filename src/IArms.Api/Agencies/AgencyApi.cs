@@ -38,7 +38,8 @@ public static class AgencyApi
             .AddPolicy(Roles.Audit, p => p.RequireRole(Roles.Audit))
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.RecordOrTrace, p => p.RequireRole(Roles.Record, Roles.Trace))
-            .AddPolicy(Policies.AuditOrAdmin, p => p.RequireRole(Roles.Audit, Roles.Admin));
+            .AddPolicy(Policies.AuditOrAdmin, p => p.RequireRole(Roles.Audit, Roles.Admin))
+            .AddPolicy(Policies.AnalysisOrAdmin, p => p.RequireRole(Roles.Analysis, Roles.Admin));
         return services;
     }
 

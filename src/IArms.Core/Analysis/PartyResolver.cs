@@ -167,6 +167,22 @@ public sealed class PartyResolution
     /// <summary>A resolution that knows no other occurrence: every party gets its <see cref="PartyKey.LocalId"/>.</summary>
     public static PartyResolution Local { get; } = new([]);
 
+    /// <summary>
+    /// A resolution made earlier and stored (the API keeps each key's id in a table and resolves only the
+    /// keys a change can move): the given ids, and the local id for any other key.
+    /// </summary>
+    public static PartyResolution Of(IEnumerable<KeyValuePair<PartyKey, string>> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var map = new Dictionary<PartyKey, string>();
+        foreach (var (key, id) in ids)
+        {
+            map[key] = id;
+        }
+
+        return new PartyResolution(map);
+    }
+
     /// <summary>How many distinct keys were resolved.</summary>
     public int Count => _ids.Count;
 
