@@ -30,23 +30,18 @@ public static class AnalysisIndex
     /// </remarks>
     public static async Task RefreshAsync(SqlSession session, long firearmId)
     {
-        await DeleteDerivedAsync(session, firearmId);
         var firearm = await session.QuerySingleOrDefaultAsync<AnalysedFirearm>(AnalysisQueries.SelectFirearm, new { id = firearmId });
         var report = firearm is null ? null : await AnalyseAsync(session, firearm);
-        var keys = report is null ? [] : KeysOf(report.Chain);
-        var moved = await CountKeysAsync(session, firearmId, keys);
-        if (firearm is not null && report is not null)
-        {
-            await WriteDerivedAsync(session, firearm, report, await StoredResolutionAsync(session, firearmId));
-        }
+        var moved = await CountKeysAsync(session, firearmId, report is null ? [] : KeysOf(report.Chain));
+        await ReplaceDerivedAsync(session, firearmId,
+            firearm is null || report is null ? DerivedRows.None : Derive(firearm, report, await StoredResolutionAsync(session, firearmId)));
 
         // Other firearms whose parties now resolve to another id: their rows carry the old one.
         foreach (var other in moved.Where(id => id != firearmId).Distinct())
         {
-            await DeleteDerivedAsync(session, other);
             if (await session.QuerySingleOrDefaultAsync<AnalysedFirearm>(AnalysisQueries.SelectFirearm, new { id = other }) is { } g)
             {
-                await WriteDerivedAsync(session, g, await AnalyseAsync(session, g), await StoredResolutionAsync(session, other));
+                await ReplaceDerivedAsync(session, other, Derive(g, await AnalyseAsync(session, g), await StoredResolutionAsync(session, other)));
             }
         }
     }
@@ -103,7 +98,7 @@ public static class AnalysisIndex
                     uses[key] = uses.GetValueOrDefault(key) + 1;
                     await session.ExecuteAsync(AnalysisQueries.InsertFirearmKey, KeyArgs(key, firearm.Id));
                 }
-                await WriteDerivedAsync(session, firearm, report, resolution);
+                await InsertDerivedAsync(session, Derive(firearm, report, resolution));
             }
             firearms += batch.Count;
             afterId = batch[^1].Id;
@@ -153,8 +148,43 @@ public static class AnalysisIndex
         return ChainAnalyzer.Analyze(rows.Select(CustodyEvents.ToCore), firearm.ObliteratedSerial);
     }
 
-    private static Task DeleteDerivedAsync(SqlSession session, long firearmId) =>
-        session.ExecuteAsync(AnalysisQueries.DeleteDerived, new { firearmId });
+    /// <summary>
+    /// Makes the firearm's stored rows equal <paramref name="rows"/>, table by table, writing only the tables whose
+    /// rows differ: most events change one or two tables of their firearm, and a write that dirties fewer pages
+    /// commits sooner (the refresh tripled an event's cost when it rewrote every table; docs/benchmarks.md).
+    /// </summary>
+    private static async Task ReplaceDerivedAsync(SqlSession session, long firearmId, DerivedRows rows)
+    {
+        await ReplaceAsync(session, firearmId, rows.Legs, AnalysisQueries.SelectLegs, AnalysisQueries.DeleteLegs, AnalysisQueries.InsertLeg);
+        await ReplaceAsync(session, firearmId, rows.Diversion, AnalysisQueries.SelectDiversion, AnalysisQueries.DeleteDiversion, AnalysisQueries.InsertDiversion);
+        await ReplaceAsync(session, firearmId, rows.Parties, AnalysisQueries.SelectParties, AnalysisQueries.DeleteParties, AnalysisQueries.InsertParty);
+        await ReplaceAsync(session, firearmId, rows.Edges, AnalysisQueries.SelectEdges, AnalysisQueries.DeleteEdges, AnalysisQueries.InsertEdge);
+        await ReplaceAsync(session, firearmId, rows.Shape, AnalysisQueries.SelectShape, AnalysisQueries.DeleteShape, AnalysisQueries.InsertShape);
+    }
+
+    private static async Task ReplaceAsync<T>(SqlSession session, long firearmId, IReadOnlyList<T> rows, Sql select, Sql delete, Sql insert)
+    {
+        var stored = await session.QueryAsync<T>(select, new { firearmId });
+        if (stored.Count == rows.Count && stored.ToHashSet().SetEquals(rows))
+        {
+            return;
+        }
+        if (stored.Count > 0)
+        {
+            await session.ExecuteAsync(delete, new { firearmId });
+        }
+        await session.ExecuteAsync(insert, rows);
+    }
+
+    /// <summary>Writes the rows of a firearm that has none (the rebuild).</summary>
+    private static async Task InsertDerivedAsync(SqlSession session, DerivedRows rows)
+    {
+        await session.ExecuteAsync(AnalysisQueries.InsertLeg, rows.Legs);
+        await session.ExecuteAsync(AnalysisQueries.InsertDiversion, rows.Diversion);
+        await session.ExecuteAsync(AnalysisQueries.InsertParty, rows.Parties);
+        await session.ExecuteAsync(AnalysisQueries.InsertEdge, rows.Edges);
+        await session.ExecuteAsync(AnalysisQueries.InsertShape, rows.Shape);
+    }
 
     /// <summary>
     /// Replaces the firearm's keys in <c>firearm_party_key</c> and their use counts in <c>party_key</c>; when the set
@@ -247,66 +277,126 @@ public static class AnalysisIndex
 
     private static KeyArgs KeyArgs(PartyKey key, long firearmId) => new(firearmId, key.Name, key.CountryCode ?? "", key.Licence ?? "");
 
-    /// <summary>Writes the firearm's analysis rows (its old ones must be gone).</summary>
-    internal static async Task WriteDerivedAsync(SqlSession session, AnalysedFirearm f, TraceReport report, PartyResolution parties)
+    /// <summary>The analysis rows of one firearm, from its record and analysed chain.</summary>
+    internal static DerivedRows Derive(AnalysedFirearm f, TraceReport report, PartyResolution parties)
     {
         // A record reported seized or recovered with no seizure in its chain still ends where the record says.
         var found = f.Status is "seized" or "recovered";
-        var legs = RouteLegs.Of(report, found ? f.EventCountryCode : null, found ? f.EventDate : null);
-        await session.ExecuteAsync(AnalysisQueries.InsertLeg, legs.Select(l => new
-        {
-            firearmId = f.Id, fromCountry = l.FromCountry, toCountry = l.ToCountry, licensed = l.Licensed ? 1 : 0, legDate = l.Date,
-        }));
+        var legs = RouteLegs.Of(report, found ? f.EventCountryCode : null, found ? f.EventDate : null)
+            .Select(l => new LegRow { FirearmId = f.Id, FromCountry = l.FromCountry, ToCountry = l.ToCountry, Licensed = l.Licensed ? 1 : 0, LegDate = l.Date })
+            .ToList();
 
-        if (DiversionSources.Of(f.Id, report, parties) is { } d)
-        {
-            await session.ExecuteAsync(AnalysisQueries.InsertDiversion, new
+        var diversion = DiversionSources.Of(f.Id, report, parties) is { } d
+            ? new List<DiversionRow>
             {
-                firearmId = f.Id,
-                countryCode = d.CountryCode,
-                partyId = d.Party?.Id,
-                partyName = d.Party?.Name,
-                partyKind = d.Party is null ? null : CustodyVocabulary.ToWire(d.Party.Kind),
-                partyCountry = d.Party?.CountryCode,
-                reason = CustodyVocabulary.ToWire(d.Reason),
-                timeToCrimeDays = d.TimeToCrimeDays,
-                diversionDate = d.Date,
-            });
-        }
+                new()
+                {
+                    FirearmId = f.Id,
+                    CountryCode = d.CountryCode,
+                    PartyId = d.Party?.Id,
+                    PartyName = d.Party?.Name,
+                    PartyKind = d.Party is null ? null : CustodyVocabulary.ToWire(d.Party.Kind),
+                    PartyCountry = d.Party?.CountryCode,
+                    Reason = CustodyVocabulary.ToWire(d.Reason),
+                    TimeToCrimeDays = d.TimeToCrimeDays,
+                    DiversionDate = d.Date,
+                },
+            }
+            : [];
 
         var chainParties = PartyRoles.Of(f.Id, report, parties);
-        await session.ExecuteAsync(AnalysisQueries.InsertParty, chainParties.Parties.Select(p => new
+        var partyRows = chainParties.Parties.Select(p => new PartyRow
         {
-            firearmId = f.Id,
-            partyId = p.Party.Id,
-            name = p.Party.Name,
-            kind = CustodyVocabulary.ToWire(p.Party.Kind),
-            countryCode = p.Party.CountryCode,
-            roles = (int)p.Roles,
-            diverted = chainParties.Diverted ? 1 : 0,
-        }));
-        await session.ExecuteAsync(AnalysisQueries.InsertEdge, chainParties.Edges.Select((e, i) => new
+            FirearmId = f.Id,
+            PartyId = p.Party.Id,
+            Name = p.Party.Name,
+            Kind = CustodyVocabulary.ToWire(p.Party.Kind),
+            CountryCode = p.Party.CountryCode,
+            Roles = (int)p.Roles,
+            Diverted = chainParties.Diverted ? 1 : 0,
+        }).ToList();
+        var edges = chainParties.Edges.Select((e, i) => new EdgeRow
         {
-            firearmId = f.Id, seq = i, partyId = e.PartyId, eventType = CustodyVocabulary.ToWire(e.EventType), eventDate = e.Date,
-        }));
+            FirearmId = f.Id, Seq = i, PartyId = e.PartyId, EventType = CustodyVocabulary.ToWire(e.EventType), EventDate = e.Date,
+        }).ToList();
 
         var makeKey = AnalysisQueries.MakeKey(f.CanonicalMake, f.Make);
-        if (makeKey.Length > 0 && SerialShape.Of(f.SerialNumber) is { } shape)
-        {
-            await session.ExecuteAsync(AnalysisQueries.InsertShape, new
+        var shape = makeKey.Length > 0 && SerialShape.Of(f.SerialNumber) is { } s
+            ? new List<ShapeRow>
             {
-                firearmId = f.Id,
-                makeKey,
-                skeleton = shape.Skeleton,
-                number = shape.Number,
-                model = f.Model,
-                serialNumber = f.SerialNumber,
-                caseReference = f.CaseReference,
-                place = f.EventPlace,
-                countryCode = f.EventCountryCode,
-                eventDate = f.EventDate,
-            });
-        }
+                new()
+                {
+                    FirearmId = f.Id, MakeKey = makeKey, Skeleton = s.Skeleton, Number = s.Number, Model = f.Model,
+                    SerialNumber = f.SerialNumber, CaseReference = f.CaseReference, Place = f.EventPlace,
+                    CountryCode = f.EventCountryCode, EventDate = f.EventDate,
+                },
+            }
+            : [];
+        return new DerivedRows(legs, diversion, partyRows, edges, shape);
+    }
+
+    /// <summary>One firearm's rows of each derived table. Records with value equality, so stored and derived rows compare.</summary>
+    internal sealed record DerivedRows(
+        IReadOnlyList<LegRow> Legs, IReadOnlyList<DiversionRow> Diversion, IReadOnlyList<PartyRow> Parties,
+        IReadOnlyList<EdgeRow> Edges, IReadOnlyList<ShapeRow> Shape)
+    {
+        public static readonly DerivedRows None = new([], [], [], [], []);
+    }
+
+    internal sealed record LegRow
+    {
+        public long FirearmId { get; init; }
+        public string FromCountry { get; init; } = "";
+        public string ToCountry { get; init; } = "";
+        public int Licensed { get; init; }
+        public DateOnly LegDate { get; init; }
+    }
+
+    internal sealed record DiversionRow
+    {
+        public long FirearmId { get; init; }
+        public string? CountryCode { get; init; }
+        public string? PartyId { get; init; }
+        public string? PartyName { get; init; }
+        public string? PartyKind { get; init; }
+        public string? PartyCountry { get; init; }
+        public string Reason { get; init; } = "";
+        public int? TimeToCrimeDays { get; init; }
+        public DateOnly? DiversionDate { get; init; }
+    }
+
+    internal sealed record PartyRow
+    {
+        public long FirearmId { get; init; }
+        public string PartyId { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string? CountryCode { get; init; }
+        public int Roles { get; init; }
+        public int Diverted { get; init; }
+    }
+
+    internal sealed record EdgeRow
+    {
+        public long FirearmId { get; init; }
+        public int Seq { get; init; }
+        public string PartyId { get; init; } = "";
+        public string EventType { get; init; } = "";
+        public DateOnly EventDate { get; init; }
+    }
+
+    internal sealed record ShapeRow
+    {
+        public long FirearmId { get; init; }
+        public string MakeKey { get; init; } = "";
+        public string Skeleton { get; init; } = "";
+        public long Number { get; init; }
+        public string Model { get; init; } = "";
+        public string SerialNumber { get; init; } = "";
+        public string CaseReference { get; init; } = "";
+        public string Place { get; init; } = "";
+        public string? CountryCode { get; init; }
+        public DateOnly? EventDate { get; init; }
     }
 }
 

@@ -31,39 +31,62 @@ public sealed class AnalysisQueries(Db db)
         FROM firearm WHERE id = @id AND withdrawn_at IS NULL
         """);
 
-    public static readonly Sql DeleteDerived = new("""
-        DELETE FROM firearm_route_leg WHERE firearm_id = @firearmId;
-        DELETE FROM firearm_diversion WHERE firearm_id = @firearmId;
-        DELETE FROM firearm_party WHERE firearm_id = @firearmId;
-        DELETE FROM firearm_party_edge WHERE firearm_id = @firearmId;
-        DELETE FROM firearm_serial_shape WHERE firearm_id = @firearmId;
-        """);
+    // Each derived table: the firearm's rows, their removal, one row's insert (parameters named as the row's properties).
+
+    public static readonly Sql SelectLegs = new(
+        "SELECT firearm_id, from_country, to_country, licensed, leg_date FROM firearm_route_leg WHERE firearm_id = @firearmId");
+
+    public static readonly Sql DeleteLegs = new("DELETE FROM firearm_route_leg WHERE firearm_id = @firearmId");
 
     public static readonly Sql InsertLeg = new("""
         INSERT INTO firearm_route_leg (firearm_id, from_country, to_country, licensed, leg_date)
-        VALUES (@firearmId, @fromCountry, @toCountry, @licensed, @legDate)
+        VALUES (@FirearmId, @FromCountry, @ToCountry, @Licensed, @LegDate)
         """);
+
+    public static readonly Sql SelectDiversion = new("""
+        SELECT firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date
+        FROM firearm_diversion WHERE firearm_id = @firearmId
+        """);
+
+    public static readonly Sql DeleteDiversion = new("DELETE FROM firearm_diversion WHERE firearm_id = @firearmId");
 
     public static readonly Sql InsertDiversion = new("""
         INSERT INTO firearm_diversion
         (firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date)
-        VALUES (@firearmId, @countryCode, @partyId, @partyName, @partyKind, @partyCountry, @reason, @timeToCrimeDays, @diversionDate)
+        VALUES (@FirearmId, @CountryCode, @PartyId, @PartyName, @PartyKind, @PartyCountry, @Reason, @TimeToCrimeDays, @DiversionDate)
         """);
+
+    public static readonly Sql SelectParties = new(
+        "SELECT firearm_id, party_id, name, kind, country_code, roles, diverted FROM firearm_party WHERE firearm_id = @firearmId");
+
+    public static readonly Sql DeleteParties = new("DELETE FROM firearm_party WHERE firearm_id = @firearmId");
 
     public static readonly Sql InsertParty = new("""
         INSERT INTO firearm_party (firearm_id, party_id, name, kind, country_code, roles, diverted)
-        VALUES (@firearmId, @partyId, @name, @kind, @countryCode, @roles, @diverted)
+        VALUES (@FirearmId, @PartyId, @Name, @Kind, @CountryCode, @Roles, @Diverted)
         """);
+
+    public static readonly Sql SelectEdges = new(
+        "SELECT firearm_id, seq, party_id, event_type, event_date FROM firearm_party_edge WHERE firearm_id = @firearmId");
+
+    public static readonly Sql DeleteEdges = new("DELETE FROM firearm_party_edge WHERE firearm_id = @firearmId");
 
     public static readonly Sql InsertEdge = new("""
         INSERT INTO firearm_party_edge (firearm_id, seq, party_id, event_type, event_date)
-        VALUES (@firearmId, @seq, @partyId, @eventType, @eventDate)
+        VALUES (@FirearmId, @Seq, @PartyId, @EventType, @EventDate)
         """);
+
+    public static readonly Sql SelectShape = new("""
+        SELECT firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date
+        FROM firearm_serial_shape WHERE firearm_id = @firearmId
+        """);
+
+    public static readonly Sql DeleteShape = new("DELETE FROM firearm_serial_shape WHERE firearm_id = @firearmId");
 
     public static readonly Sql InsertShape = new("""
         INSERT INTO firearm_serial_shape
         (firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date)
-        VALUES (@firearmId, @makeKey, @skeleton, @number, @model, @serialNumber, @caseReference, @place, @countryCode, @eventDate)
+        VALUES (@FirearmId, @MakeKey, @Skeleton, @Number, @Model, @SerialNumber, @CaseReference, @Place, @CountryCode, @EventDate)
         """);
 
     public static readonly Sql SelectFirearmKeys = new(
