@@ -160,7 +160,7 @@ public static class DataGenerator
         {
             key.CommandText = """
                 INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at)
-                VALUES ($agency, $hash, $prefix, 'search', 'benchmark', $now)
+                VALUES ($agency, $hash, $prefix, 'analysis,record,search', 'benchmark', $now)
                 """;
             key.Parameters.AddWithValue("$agency", rows[0].Id);
             key.Parameters.AddWithValue("$hash", ApiKeys.Hash(BenchKey));
