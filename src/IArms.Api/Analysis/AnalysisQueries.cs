@@ -1,6 +1,7 @@
 using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
+using IArms.Core.Analysis;
 
 namespace IArms.Api.Analysis;
 
@@ -205,17 +206,24 @@ public sealed class AnalysisQueries(Db db)
         fp.diverted = 1 AND (@role = 0 OR (fp.roles & @role) <> 0) AND {Visible}
         """;
 
-    // Parties in fewer counted chains than asked never reach the ranking: only the rows of the others are read.
-    // The counted rows are a CTE used twice, which SQLite materialises: one visibility pass instead of two.
+    // Only the rows of the parties that make the page are read: the database ranks the parties as PartyRoles.Rank
+    // does (last lawful holder of most firearms, then most firearms, then id), Rank then orders those rows again
+    // and builds their role counts. The counted rows are a CTE used twice, which SQLite materialises.
     private static readonly Sql SelectRankedPartyRows = new(d => $"""
         WITH counted AS (
             SELECT fp.firearm_id, fp.party_id, fp.name, fp.kind, fp.country_code, fp.roles
             FROM firearm_party fp CROSS JOIN firearm f
             WHERE f.id = fp.firearm_id AND {CountedParty}
+        ), ranked AS (
+            SELECT {d.Top("@limit")} c.party_id
+            FROM counted c
+            GROUP BY c.party_id
+            HAVING COUNT(*) >= @minFirearms
+            ORDER BY SUM(CASE WHEN (c.roles & {(int)PartyRole.LastLawfulHolder}) <> 0 THEN 1 ELSE 0 END) DESC, COUNT(*) DESC, c.party_id {d.Limit("@limit")}
         )
         SELECT c.firearm_id, c.party_id, c.name, c.kind, c.country_code, c.roles
         FROM counted c
-        WHERE c.party_id IN (SELECT c2.party_id FROM counted c2 GROUP BY c2.party_id HAVING COUNT(*) >= @minFirearms)
+        WHERE c.party_id IN (SELECT r.party_id FROM ranked r)
         {d.Recompile}
         """);
 
@@ -453,6 +461,7 @@ public sealed record FilterArgs
     public string? reason { get; init; }
     public int role { get; init; }
     public int minFirearms { get; init; }
+    public int limit { get; init; }
     public int maxGap { get; init; }
     public string types { get; init; } = "[]";
     public string parties { get; init; } = "[]";

@@ -72,13 +72,14 @@ public sealed class AnalysisService(AnalysisQueries queries, IFirearmCanonicaliz
     {
         var role = query.Role is null ? PartyRole.None : RoleOf(query.Role);
         var minFirearms = query.MinFirearms ?? 2;
+        var limit = query.Limit ?? AnalysisVocabulary.DefaultLimit;
         var rows = await queries.RankedPartyRowsAsync(
-            Filters(caller, query.Make, query.Type) with { role = (int)role, minFirearms = minFirearms }, ct);
+            Filters(caller, query.Make, query.Type) with { role = (int)role, minFirearms = minFirearms, limit = limit }, ct);
         var firearms = rows.GroupBy(r => r.FirearmId).Select(g => new FirearmParties(
             g.Key, Diverted: true,
             g.Select(r => new ChainParty(new PartyRef(r.PartyId, r.Name, Kind(r.Kind), r.CountryCode), (PartyRole)r.Roles)).ToList(),
             []));
-        var ranked = PartyRoles.Rank(firearms, minFirearms, role).Take(query.Limit ?? AnalysisVocabulary.DefaultLimit);
+        var ranked = PartyRoles.Rank(firearms, minFirearms, role).Take(limit);
         return new PartiesResponse(ranked.Select(p => new PartyItem(
             p.Party.Id, p.Party.Name, CustodyVocabulary.ToWire(p.Party.Kind), p.Party.CountryCode, p.Firearms,
             new PartyRoleCounts(p.Roles.LastLawfulHolder, p.Roles.Buyer, p.Roles.Seller, p.Roles.Exporter, p.Roles.Importer),

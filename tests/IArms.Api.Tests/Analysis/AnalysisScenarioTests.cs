@@ -105,6 +105,7 @@ public class AnalysisScenarioTests : ApiFixture
     {
         var parties = Items(await GetAsync(_s.Analyst, "/parties"));
         var lastLawful = Items(await GetAsync(_s.Analyst, "/parties?role=last-lawful-holder&minFirearms=4"));
+        var firstTwo = Items(await GetAsync(_s.Analyst, "/parties?limit=2"));
         Assert.Multiple(() =>
         {
             Assert.That((string?)parties[0]["name"], Is.EqualTo(Depot));
@@ -113,6 +114,7 @@ public class AnalysisScenarioTests : ApiFixture
             Assert.That(parties.Select(p => (string?)p["name"]), Does.Not.Contain("Noise Owner 1"), "a party of one chain is below minFirearms 2");
             Assert.That(lastLawful.Select(p => (string?)p["name"]), Is.EqualTo(new[] { Depot, "TransLog Spedizioni Srl", lastLawful[2]["name"]!.GetValue<string>() }));
             Assert.That((int)lastLawful[2]["firearms"]!, Is.EqualTo(4));
+            Assert.That(firstTwo.Select(p => p.ToJsonString()), Is.EqualTo(parties.Take(2).Select(p => p.ToJsonString())), "a page is the ranking's head");
         });
     }
 
