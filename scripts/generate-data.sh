@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds a migrated SQLite database of N synthetic firearm records (deterministic for a seed).
-#   scripts/generate-data.sh --records 10000000 --database artifacts/bench/iarms-10m.db [--seed 42]
+#   scripts/generate-data.sh --records 10000000 --database artifacts/bench/iarms-10m.db [--seed 42] [--chains-share 0.017]
+# With --chains-share, that share of records gets a custody chain, planted scenarios are added and their
+# ground truth is written to PATH.planted.json; "IArms.Benchmarks.dll check-planted --database PATH" verifies them.
 # See tests/IArms.Benchmarks/DataGenerator.cs and docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

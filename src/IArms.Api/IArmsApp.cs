@@ -2,6 +2,7 @@ using System.Reflection;
 using FluentValidation;
 using IArms.Api.Agencies;
 using IArms.Api.Alerts;
+using IArms.Api.Analysis;
 using IArms.Api.Audit;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
@@ -37,6 +38,7 @@ public static class IArmsApp
         services.AddSearch();
         services.AddAudit();
         services.AddTracing();
+        services.AddAnalysis();
         // Last of the hosted services: the demo writes through every feature, the audit writer included.
         services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
@@ -111,6 +113,7 @@ public static class IArmsApp
         api.MapAudit();
         api.MapReference();
         api.MapTracing();
+        api.MapAnalysis();
         return app;
     }
 }

@@ -15,6 +15,17 @@ if (args.Length > 0 && args[0] == "migrate")
     return;
 }
 
+if (args.Length > 0 && args[0] == "rebuild-analysis")
+{
+    // `dotnet IArms.Api.dll rebuild-analysis`: migrate, then derive the analysis tables from every record and chain
+    // (databases written before migration 0023, or by the data generator). Run it with the service stopped.
+    app.Services.GetRequiredService<Migrator>().Migrate(createDatabase: true);
+    var started = System.Diagnostics.Stopwatch.StartNew();
+    var (firearms, events) = await IArms.Api.Analysis.AnalysisIndex.RebuildAsync(app.Services.GetRequiredService<Db>(), CancellationToken.None);
+    Console.WriteLine($"Analysis tables rebuilt from {firearms} records and {events} custody events in {started.Elapsed.TotalSeconds:F1} s.");
+    return;
+}
+
 app.Run();
 
 /// <summary>The entry point, visible to the test host.</summary>

@@ -17,10 +17,12 @@ using SQLitePCL;
 namespace IArms.Benchmarks;
 
 /// <summary>
-/// <c>generate --records N --database PATH [--seed S]</c>: a migrated SQLite database holding N
-/// synthetic records, written row for row as the API would write them (firearm, firearm_visibility,
-/// firearm_serial, serial_key), plus agencies and one search key for load tests
-/// (<see cref="BenchKey"/>). The same seed gives the same database.
+/// <c>generate --records N --database PATH [--seed S] [--chains-share F]</c>: a migrated SQLite database
+/// holding N synthetic records, written row for row as the API would write them (firearm,
+/// firearm_visibility, firearm_serial, serial_key), plus agencies and one search key for load tests
+/// (<see cref="BenchKey"/>). With <c>--chains-share</c>, that share of the records also gets a custody
+/// chain (custody_event) and planted scenarios are written, with their ground truth in
+/// <c>PATH.planted.json</c> (see <see cref="ChainGenerator"/>). The same seed gives the same database.
 /// </summary>
 /// <remarks>
 /// Speed comes from bulk-load settings that are only safe for a file nobody else uses yet
@@ -34,6 +36,7 @@ public static class DataGenerator
     public const string BenchKey = "bench-search-key-000000000000000001";
 
     private const int CommitEvery = 500_000;
+    private const string Usage = "generate --records N --database PATH [--seed S] [--chains-share F (0..1, default 0)]";
     private static readonly DateTimeOffset Epoch = new(2015, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static int Run(string[] args)
@@ -41,6 +44,7 @@ public static class DataGenerator
         long records = 1_000_000;
         string? database = null;
         var seed = 42;
+        var chainsShare = 0.0;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -48,14 +52,15 @@ public static class DataGenerator
                 case "--records": records = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--database": database = args[++i]; break;
                 case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--chains-share": chainsShare = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument {args[i]}. Usage: generate --records N --database PATH [--seed S]");
+                    Console.Error.WriteLine($"Unknown argument {args[i]}. Usage: {Usage}");
                     return 2;
             }
         }
-        if (database is null || records < 1)
+        if (database is null || records < 1 || chainsShare is < 0 or > 1)
         {
-            Console.Error.WriteLine("Usage: generate --records N --database PATH [--seed S]");
+            Console.Error.WriteLine($"Usage: {Usage}");
             return 2;
         }
 
@@ -85,7 +90,8 @@ public static class DataGenerator
 
         var agencies = InsertAgencies(connection);
         var keys = new KeyBuffer(checked((int)Math.Min(int.MaxValue / 2, records * 24)));
-        InsertRecords(connection, records, seed, agencies, keys, total);
+        var chains = new ChainGenerator(records, chainsShare, seed, agencies);
+        InsertRecords(connection, records, seed, agencies, chains, keys, total);
 
         Console.WriteLine($"[{total.Elapsed:mm\\:ss}] sorting {keys.Count:N0} serial keys");
         keys.Sort();
@@ -101,7 +107,12 @@ public static class DataGenerator
         // Back to what the service expects of its file.
         Exec(connection, "PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL;");
         connection.Close();
-        Console.WriteLine($"[{total.Elapsed:mm\\:ss}] done: {records:N0} records, {new FileInfo(path).Length / 1048576.0:N0} MiB, {total.Elapsed.TotalSeconds:N0} s");
+        if (chainsShare > 0)
+        {
+            chains.WriteGroundTruth(path);
+        }
+
+        Console.WriteLine($"[{total.Elapsed:mm\\:ss}] done: {records:N0} records, {chains.Chains:N0} chains, {chains.Events:N0} custody events, {new FileInfo(path).Length / 1048576.0:N0} MiB, {total.Elapsed.TotalSeconds:N0} s");
         return 0;
     }
 
@@ -114,8 +125,6 @@ public static class DataGenerator
         new Migrator(db, NullLogger<Migrator>.Instance).Migrate();
         SqliteConnection.ClearAllPools();
     }
-
-    private sealed record AgencyRow(long Id, string Code, string Country);
 
     private static List<AgencyRow> InsertAgencies(SqliteConnection connection)
     {
@@ -151,7 +160,7 @@ public static class DataGenerator
         {
             key.CommandText = """
                 INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at)
-                VALUES ($agency, $hash, $prefix, 'search', 'benchmark', $now)
+                VALUES ($agency, $hash, $prefix, 'analysis,record,search', 'benchmark', $now)
                 """;
             key.Parameters.AddWithValue("$agency", rows[0].Id);
             key.Parameters.AddWithValue("$hash", ApiKeys.Hash(BenchKey));
@@ -163,7 +172,8 @@ public static class DataGenerator
         return rows;
     }
 
-    private static void InsertRecords(SqliteConnection connection, long records, int seed, List<AgencyRow> agencies, KeyBuffer keys, Stopwatch total)
+    private static void InsertRecords(
+        SqliteConnection connection, long records, int seed, List<AgencyRow> agencies, ChainGenerator chains, KeyBuffer keys, Stopwatch total)
     {
         var random = new Random(seed);
         var firearm = Prepare(connection, """
@@ -186,6 +196,7 @@ public static class DataGenerator
         for (long id = 1; id <= records; id++)
         {
             var owner = agencies[random.Next(agencies.Count)];
+            var planted = chains.TryGetPlanted(id, out var plant) ? plant : null;
             var maker = Shapes.PickMaker(random);
             var (model, calibre, type) = maker.Models[random.Next(maker.Models.Length)];
             var clean = maker.Serial(random);
@@ -222,7 +233,44 @@ public static class DataGenerator
             p[19].Value = restricted ? "countries" : "all";
             p[20].Value = Convert.ToHexString(hash);
             p[21].Value = created;
+            if (planted is not null)
+            {
+                // Drawn as for any record (so the random stream does not shift), then overwritten.
+                owner = planted.Owner;
+                entered = planted.Serial ?? entered;
+                others.Clear();
+                restricted = false;
+                created = new DateTimeOffset(planted.SeizedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(3 + random.Next(60));
+                p[1].Value = owner.Id;
+                p[2].Value = $"{owner.Code}-{id:D9}";
+                p[3].Value = entered;
+                p[4].Value = SerialNormalizer.Normalize(entered);
+                p[5].Value = SerialNormalizer.Canonical(entered);
+                p[6].Value = "[]";
+                p[7].Value = planted.Make;
+                p[8].Value = planted.Model;
+                p[9].Value = planted.Calibre;
+                p[10].Value = planted.Type;
+                p[11].Value = planted.CountryOfManufacture;
+                p[13].Value = "seized";
+                p[14].Value = planted.SeizedOn;
+                p[15].Value = planted.SeizedIn;
+                // Each seizure is its own case, at its own place: that is what makes a lot a finding.
+                p[16].Value = Shapes.Places[(int)(id % Shapes.Places.Length)];
+                p[17].Value = $"{planted.SeizedIn}-{planted.SeizedOn.Year}-{id:D7}";
+                p[19].Value = "all";
+                p[21].Value = created;
+            }
+
             firearm.ExecuteNonQuery();
+
+            if (chains.WantsChain(id))
+            {
+                var events = planted?.Events ?? chains.NoiseChain(
+                    maker.Make, maker.Country, p[12].Value is int year ? year : null, (string)p[13].Value!,
+                    (DateOnly)p[14].Value!, (string)p[15].Value!, owner);
+                chains.Write(connection, tx, id, events, owner, created);
+            }
 
             if (restricted)
             {
@@ -421,3 +469,6 @@ public static class DataGenerator
         }
     }
 }
+
+/// <summary>An agency row as the generator inserted it.</summary>
+internal sealed record AgencyRow(long Id, string Code, string Country);

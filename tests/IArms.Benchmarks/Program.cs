@@ -4,6 +4,7 @@ namespace IArms.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>generate ...</c> builds a synthetic database (see <see cref="DataGenerator"/>);
+/// <c>check-planted</c> checks a generated database against its planted ground truth (see <see cref="PlantedCheck"/>);
 /// <c>queries</c> and <c>plans</c> serve the search benchmark (see <see cref="SearchBenchTools"/>);
 /// anything else goes to BenchmarkDotNet, where <c>--filter</c> picks benchmarks.
 /// </summary>
@@ -14,6 +15,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "generate")
         {
             return DataGenerator.Run(args);
+        }
+        if (args.Length > 0 && args[0] == "check-planted")
+        {
+            return PlantedCheck.Run(args);
         }
         if (args.Length > 0 && args[0] == "queries")
         {

@@ -49,7 +49,8 @@ public static class AgencyApi
             .AddPolicy(Policies.RecordOrTrace, p => p.RequireRole(Roles.Record, Roles.Trace))
             .AddPolicy(Policies.AuditOrAdmin, p => p.RequireRole(Roles.Audit, Roles.Admin))
             .AddPolicy(Policies.CentralAdmin, p => p.RequireRole(Roles.Admin).RequireClaim(Caller.AgencyCodeClaim, Caller.CentralAgencyCode))
-            .AddPolicy(Policies.CentralAudit, p => p.RequireRole(Roles.Audit, Roles.Admin).RequireClaim(Caller.AgencyCodeClaim, Caller.CentralAgencyCode));
+            .AddPolicy(Policies.CentralAudit, p => p.RequireRole(Roles.Audit, Roles.Admin).RequireClaim(Caller.AgencyCodeClaim, Caller.CentralAgencyCode))
+            .AddPolicy(Policies.AnalysisOrAdmin, p => p.RequireRole(Roles.Analysis, Roles.Admin));
         return services;
     }
 

@@ -9,7 +9,10 @@ public static class Roles
     public const string Audit = "audit";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [Search, Record, Trace, Audit, Admin];
+    /// <summary>Aggregates across chains (issue 13), computed only from what the agency may see.</summary>
+    public const string Analysis = "analysis";
+
+    public static readonly IReadOnlyList<string> All = [Search, Record, Trace, Audit, Admin, Analysis];
 
     public static bool IsRole(string? value) => value is not null && All.Contains(value);
 }
@@ -26,4 +29,6 @@ public static class Policies
 
     /// <summary>An <c>audit</c> or <c>admin</c> key of the central agency HQ.</summary>
     public const string CentralAudit = "central-audit";
+
+    public const string AnalysisOrAdmin = "analysis-or-admin";
 }

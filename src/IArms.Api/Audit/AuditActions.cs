@@ -45,12 +45,21 @@ public static class AuditActions
     public const string AuditRead = "audit.read";
     public const string AuditVerify = "audit.verify";
 
+    public const string AnalysisRoutes = "analysis.routes";
+    public const string AnalysisDiversionSources = "analysis.diversion-sources";
+    public const string AnalysisParties = "analysis.parties";
+    public const string AnalysisNetwork = "analysis.network";
+    public const string AnalysisGraphML = "analysis.graphml";
+    public const string AnalysisSerialRuns = "analysis.serial-runs";
+    public const string AnalysisTrends = "analysis.trends";
+
     public static readonly IReadOnlyList<string> All =
     [
         Search, AgencyList, AgencyCreate, ApiKeyList, ApiKeyCreate, ApiKeyRevoke,
         FirearmCreate, FirearmList, FirearmRead, FirearmReplace, FirearmWithdraw,
         CustodyEventAdd, TraceRead, TraceRequestCreate, TraceRequestList, TraceRequestStats, TraceRequestRead, TraceRequestAnswer, TraceRequestClose,
         AlertList, AlertAcknowledge, ReferenceRead, ReferenceChange, AuditRead, AuditVerify,
+        AnalysisRoutes, AnalysisDiversionSources, AnalysisParties, AnalysisNetwork, AnalysisGraphML, AnalysisSerialRuns, AnalysisTrends,
         TraceRequestShared, CustodyEventRetracted,
     ];
 }

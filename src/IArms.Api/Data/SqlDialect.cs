@@ -43,6 +43,9 @@ public interface ISqlDialect
     /// <summary>The numbers of a JSON array parameter (see <see cref="SqlList"/>), as a subquery for <c>IN</c>.</summary>
     string IdList(string parameter);
 
+    /// <summary>The strings of a JSON array parameter (see <see cref="SqlList"/>), as a subquery for <c>IN</c>.</summary>
+    string TextList(string parameter);
+
     /// <summary><c>{table} {alias}</c> read through index <paramref name="index"/>.</summary>
     string WithIndex(string table, string alias, string index);
 
@@ -94,6 +97,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string IdList(string parameter) => $"(SELECT value FROM json_each({parameter}))";
 
+    public string TextList(string parameter) => $"(SELECT value FROM json_each({parameter}))";
+
     public string WithIndex(string table, string alias, string index) => $"{table} {alias} INDEXED BY {index}";
 
     // A SQLite write transaction begins IMMEDIATE and holds the database's write lock until it ends.
@@ -144,6 +149,8 @@ public sealed class SqlServerDialect : ISqlDialect
     public string RowVersionIs(string alias, string parameter) => $"{Prefix(alias)}row_version = CAST({parameter} AS BINARY(8))";
 
     public string IdList(string parameter) => $"(SELECT CAST([value] AS BIGINT) FROM OPENJSON({parameter}))";
+
+    public string TextList(string parameter) => $"(SELECT CAST([value] AS NVARCHAR(200)) FROM OPENJSON({parameter}))";
 
     public string WithIndex(string table, string alias, string index) => $"{table} {alias} WITH (INDEX ({index}))";
 

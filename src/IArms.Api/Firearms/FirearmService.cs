@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using IArms.Api.Agencies;
+using IArms.Api.Analysis;
 using IArms.Api.Data;
 using IArms.Api.Search;
 using IArms.Api.Tracing;
@@ -66,6 +67,7 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
                 record.Id = (await FirearmQueries.InsertAsync(session, record)).Id;
                 await FirearmQueries.WriteVisibilityAsync(session, record, replacing: false);
                 var keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false);
+                await AnalysisIndex.RefreshAsync(session, record.Id);
                 var saved = await FirearmQueries.GetAsync(session, record.Id, caller);
                 await session.CommitAsync();
                 statistics.Apply(keys);
@@ -129,6 +131,7 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
             }
             await FirearmQueries.WriteVisibilityAsync(session, record, replacing: true);
             keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: true);
+            await AnalysisIndex.RefreshAsync(session, record.Id);
             saved = await FirearmQueries.GetAsync(session, record.Id, caller);
             await session.CommitAsync();
         }
@@ -157,6 +160,7 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
             keys = await SerialIndex.ReplaceAsync(session, id, null, existed: true);
             // Open requests can no longer be answered, must not fall overdue, and must not keep sharing the record.
             await TracingQueries.CloseRequestsOfFirearmAsync(session, id, now);
+            await AnalysisIndex.RefreshAsync(session, id);
             await session.CommitAsync();
         }
         statistics.Apply(keys);

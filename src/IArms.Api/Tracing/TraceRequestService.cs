@@ -1,5 +1,6 @@
 using IArms.Api.Agencies;
 using IArms.Api.Alerts;
+using IArms.Api.Analysis;
 using IArms.Api.Audit;
 using IArms.Api.Data;
 using IArms.Core.Tracing;
@@ -55,6 +56,7 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
             return new AddEventOutcome.Invalid(CustodyEvents.ToProblemErrors(errors));
         }
         var eventId = await TracingQueries.InsertEventAsync(session, firearmId, e, caller.AgencyId, null);
+        await AnalysisIndex.RefreshAsync(session, firearmId);
         await session.CommitAsync();
         return new AddEventOutcome.Added(CustodyEvents.ToResponse(e with { Id = CustodyEvents.Id(eventId) }, firearmId, null));
     }
@@ -177,6 +179,7 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
             // Answered or closed by a concurrent call since we read it; nothing of ours is kept (no commit).
             return new AnswerOutcome.NotOpen(TraceVocabulary.Answered);
         }
+        await AnalysisIndex.RefreshAsync(session, firearm.Id);
         var added = incoming.Count == 1 ? "1 event" : $"{incoming.Count} events";
         await alerts.AddAsync(session, [new NewAlert(
             request.FromAgencyId, AlertKinds.TraceAnswered,
@@ -248,6 +251,7 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
             return new RetractOutcome.AlreadyRetracted();
         }
         var retracted = await TracingQueries.FindEventAsync(session, firearmId, eventId);
+        await AnalysisIndex.RefreshAsync(session, firearmId);
         await session.CommitAsync();
         await audit.WriteAsync(new AuditRecord(
             now, caller.AgencyId, caller.KeyId, AuditActions.CustodyEventRetracted, null, null, null,

@@ -43,6 +43,9 @@ public static class CustodyVocabulary
     /// <summary>Every authorization kind's wire name.</summary>
     public static IReadOnlyList<string> AuthorizationKinds => AuthorizationKindNames;
 
+    /// <summary>Every diversion reason's wire name.</summary>
+    public static IReadOnlyList<string> DiversionReasons => DiversionReasonNames;
+
     public static string ToWire(CustodyEventType value) => Name(EventTypeNames, (int)value, nameof(value));
 
     public static string ToWire(PartyKind value) => Name(PartyKindNames, (int)value, nameof(value));

@@ -36,7 +36,7 @@ public class AuthorizationMatrixTests : ApiFixture
         string[]? Roles, Reach Foreign, Reach Outside, Func<World, Dictionary<string, string>>? Path = null, Func<World, object>? Body = null,
         Reach Owner = Reach.Allowed, Reach? Addressee = null);
 
-    private static readonly string[] AnyRole = ["search", "record", "trace", "audit", "admin"];
+    private static readonly string[] AnyRole = ["search", "record", "trace", "audit", "admin", "analysis"];
     private static readonly string[] PartyRoles = ["search", "record", "trace", "audit"];
 
     private static readonly Dictionary<string, Expectation> Expectations = new()
@@ -95,6 +95,14 @@ public class AuthorizationMatrixTests : ApiFixture
         // Only the event's source retracts it; the owner's first key retracts, its later keys meet a 409.
         ["RetractCustodyEvent"] = new(["record", "trace"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.FirearmId, ["eventId"] = w.EventId },
             _ => new { reason = "Entered on the wrong record." }),
+        // Aggregates over what the caller's agency may see (their numbers are tested against visibility elsewhere).
+        ["GetTraffickingRoutes"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
+        ["GetDiversionSources"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
+        ["GetAnalysisParties"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
+        ["GetPartyNetwork"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed, _ => new() { ["id"] = "p0000000000000000" }),
+        ["ExportPartyNetworkGraphML"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
+        ["GetSerialRuns"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
+        ["GetAnalysisTrends"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
         // The owner shared the record through a request that stays open here (issue 11: the access ends when it closes).
         ["GetTraceReport"] = new(["search"], Reach.Allowed, Reach.Denied, w => new() { ["id"] = w.FirearmId }, Addressee: Reach.Allowed),
     };
