@@ -90,9 +90,6 @@ public sealed class AnalysisQueries(Db db)
         VALUES (@FirearmId, @MakeKey, @Skeleton, @Number, @Model, @SerialNumber, @CaseReference, @Place, @CountryCode, @EventDate)
         """);
 
-    public static readonly Sql SelectFirearmKeys = new(
-        "SELECT name_key, country_code, licence, '' AS party_id FROM firearm_party_key WHERE firearm_id = @firearmId");
-
     public static readonly Sql SelectFirearmKeyIds = new("""
         SELECT pk.name_key, pk.country_code, pk.licence, pk.party_id
         FROM firearm_party_key fk

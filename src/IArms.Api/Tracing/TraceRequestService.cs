@@ -33,13 +33,13 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
             return new AddEventOutcome.FirearmNotFound();
         }
         var e = CustodyEvents.ToCore(request, "new", caller.AgencyCode, now);
-        var stored = (await TracingQueries.ChainAsync(session, firearmId)).Select(CustodyEvents.ToCore);
+        var stored = (await TracingQueries.ChainAsync(session, firearmId)).Select(CustodyEvents.ToCore).ToList();
         if (CustodyEvents.Validate([(e, "")], stored, firearm.YearOfManufacture, DateOnly.FromDateTime(now.UtcDateTime)) is { } errors)
         {
             return new AddEventOutcome.Invalid(CustodyEvents.ToProblemErrors(errors));
         }
         var eventId = await TracingQueries.InsertEventAsync(session, firearmId, e, caller.AgencyId, null);
-        await AnalysisIndex.RefreshAsync(session, firearmId);
+        await AnalysisIndex.RefreshAsync(session, firearmId, [.. stored, e with { Id = CustodyEvents.Id(eventId) }]);
         await session.CommitAsync();
         return new AddEventOutcome.Added(CustodyEvents.ToResponse(e with { Id = CustodyEvents.Id(eventId) }, firearmId, null));
     }
