@@ -7,14 +7,14 @@
 # database without migration 0023), the same writes are measured on the old code for the 1.5x target.
 #
 #   scripts/bench-analysis.sh --database PATH [--duration 10s] [--warmup 3s] [--connections 2] [--threads 1]
-#                             [--before-dll PATH --before-database PATH] [--rounds 3] [--port 5083]
+#                             [--before-dll PATH --before-database PATH] [--rounds 3] [--writes-only] [--port 5083]
 #
 # Writes artifacts/bench/analysis-report.md. Needs wrk, sqlite3, curl and jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-database=""; duration=10s; warmup=3s; connections=2; threads=1; port=5083; before_dll=""; before_db=""; rounds=3
+database=""; duration=10s; warmup=3s; connections=2; threads=1; port=5083; before_dll=""; before_db=""; rounds=3; writes_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --database) database="$2"; shift 2 ;;
@@ -26,6 +26,7 @@ while [ $# -gt 0 ]; do
     --before-dll) before_dll="$2"; shift 2 ;;
     --before-database) before_db="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
+    --writes-only) writes_only=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -101,9 +102,14 @@ wrk_get() {
   APIKEY="$key" wrk -t"$threads" -c"$connections" -d"$duration" --timeout 60s -s "$out/analysis-get.lua" "$url$2" >"$out/wrk-analysis-$1.txt" 2>&1
   awk '/^RESULT/ {print $2, $3, $4, $5, $6}' "$out/wrk-analysis-$1.txt"
 }
-wrk_write() { # NAME: one connection, so the figure is one write's cost
+# The service's CPU time (user + system, in clock ticks): on a shared machine, CPU per write is steadier than latency.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+wrk_write() { # NAME: one connection, so the figure is one write's cost; prints "p50 p95 p99 writes errors cpu-ms-per-write"
+  local before after
+  before=$(cpu_ticks)
   IDS="$out/analysis-write-ids.txt" APIKEY="$key" wrk -t1 -c1 -d"$duration" --timeout 60s -s "$out/analysis-write.lua" "$url" >"$out/wrk-analysis-$1.txt" 2>&1
-  awk '/^RESULT/ {print $2, $3, $4, $5, $6}' "$out/wrk-analysis-$1.txt"
+  after=$(cpu_ticks)
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '/^RESULT/ {printf "%s %s %s %s %s %.2f\n", $2, $3, $4, $5, $6, ticks * 1000 / hz / ($5 > 0 ? $5 : 1)}' "$out/wrk-analysis-$1.txt"
 }
 
 records=$(sqlite3 "$database" "SELECT COUNT(*) FROM firearm")
@@ -113,40 +119,42 @@ make=$(sqlite3 "$database" "SELECT make_key FROM firearm_serial_shape GROUP BY m
 sqlite3 "$database" "SELECT DISTINCT ce.firearm_id FROM custody_event ce JOIN firearm f ON f.id = ce.firearm_id
   WHERE f.visibility_scope = 'all' AND f.withdrawn_at IS NULL ORDER BY ce.firearm_id LIMIT 5000" >"$out/analysis-write-ids.txt"
 
-echo "== starting the service on $database"
-start_service "$api" "$database" "$out/analysis-service.log"
-party=$(curl -fs -H "X-Api-Key: $key" "$url/api/v1/analysis/parties?limit=1" | jq -r '.items[0].id')
-buyer=$(curl -fs -H "X-Api-Key: $key" "$url/api/v1/analysis/parties?role=buyer&limit=1" | jq -r '.items[0].id')
-enc_make=$(jq -rn --arg m "$make" '$m|@uri')
+results=(); all_makes="(not measured)"; peak="(not measured)"
+if [ "$writes_only" = 0 ]; then
+  echo "== starting the service on $database"
+  start_service "$api" "$database" "$out/analysis-service.log"
+  party=$(curl -fs -H "X-Api-Key: $key" "$url/api/v1/analysis/parties?limit=1" | jq -r '.items[0].id')
+  buyer=$(curl -fs -H "X-Api-Key: $key" "$url/api/v1/analysis/parties?role=buyer&limit=1" | jq -r '.items[0].id')
+  enc_make=$(jq -rn --arg m "$make" '$m|@uri')
 
-routes=(
-  "routes|/api/v1/analysis/routes"
-  "routes-filtered|/api/v1/analysis/routes?fromCountry=UA&type=rifle&since=2020-01-01&until=2026-12-31"
-  "diversion-country|/api/v1/analysis/diversion-sources?groupBy=country"
-  "diversion-party|/api/v1/analysis/diversion-sources?groupBy=party"
-  "diversion-party-filtered|/api/v1/analysis/diversion-sources?groupBy=party&reason=theft&toCountry=PL"
-  "parties-top100|/api/v1/analysis/parties?limit=100"
-  "parties-buyers|/api/v1/analysis/parties?role=buyer&limit=100"
-  "network-depth2-stockpile|/api/v1/analysis/parties/$party/network?depth=2"
-  "network-depth2-buyer|/api/v1/analysis/parties/$buyer/network?depth=2"
-  "graphml-buyer|/api/v1/analysis/network.graphml?party=$buyer"
-  "serial-runs-largest-make|/api/v1/analysis/serial-runs?make=$enc_make"
-  "trends-thefts-month|/api/v1/analysis/trends?metric=thefts&by=month"
-  "trends-seizures-quarter|/api/v1/analysis/trends?metric=seizures&by=quarter"
-  "trends-traces-year|/api/v1/analysis/trends?metric=traces&by=year"
-)
-results=()
-for entry in "${routes[@]}"; do
-  name=${entry%%|*}; path=${entry#*|}
-  echo "== $name"
-  results+=("$name|$path|$(wrk_get "$name" "$path")")
-done
-# Serial runs over every make take seconds: timed one request at a time, so that no abandoned request keeps
-# the service busy during the next measurement.
-echo "== serial-runs-all-makes"
-all_makes=$(for _ in 1 2 3; do curl -fs -o /dev/null -w '%{time_total} ' -H "X-Api-Key: $key" "$url/api/v1/analysis/serial-runs"; done)
-peak=$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$pid/status")
-stop_service
+  routes=(
+    "routes|/api/v1/analysis/routes"
+    "routes-filtered|/api/v1/analysis/routes?fromCountry=UA&type=rifle&since=2020-01-01&until=2026-12-31"
+    "diversion-country|/api/v1/analysis/diversion-sources?groupBy=country"
+    "diversion-party|/api/v1/analysis/diversion-sources?groupBy=party"
+    "diversion-party-filtered|/api/v1/analysis/diversion-sources?groupBy=party&reason=theft&toCountry=PL"
+    "parties-top100|/api/v1/analysis/parties?limit=100"
+    "parties-buyers|/api/v1/analysis/parties?role=buyer&limit=100"
+    "network-depth2-stockpile|/api/v1/analysis/parties/$party/network?depth=2"
+    "network-depth2-buyer|/api/v1/analysis/parties/$buyer/network?depth=2"
+    "graphml-buyer|/api/v1/analysis/network.graphml?party=$buyer"
+    "serial-runs-largest-make|/api/v1/analysis/serial-runs?make=$enc_make"
+    "trends-thefts-month|/api/v1/analysis/trends?metric=thefts&by=month"
+    "trends-seizures-quarter|/api/v1/analysis/trends?metric=seizures&by=quarter"
+    "trends-traces-year|/api/v1/analysis/trends?metric=traces&by=year"
+  )
+  for entry in "${routes[@]}"; do
+    name=${entry%%|*}; path=${entry#*|}
+    echo "== $name"
+    results+=("$name|$path|$(wrk_get "$name" "$path")")
+  done
+  # Serial runs over every make take seconds: timed one request at a time, so that no abandoned request keeps
+  # the service busy during the next measurement.
+  echo "== serial-runs-all-makes"
+  all_makes=$(for _ in 1 2 3; do curl -fs -o /dev/null -w '%{time_total} ' -H "X-Api-Key: $key" "$url/api/v1/analysis/serial-runs"; done)
+  peak=$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$pid/status")
+  stop_service
+fi
 
 # Writes, alternating the code with and without the refresh (when the old build is given), so that both see
 # the same load from the other users of the machine; each round restarts the service.
@@ -186,13 +194,13 @@ done
   echo
   echo "Custody-event write (\`POST /firearms/{id}/custody-events\` on firearms with chains, one connection):"
   echo
-  echo "| code | p50 ms | p95 ms | p99 ms | writes in $duration | errors |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| code | p50 ms | p95 ms | p99 ms | writes in $duration | errors | service CPU ms per write |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for w in "${writes[@]}"; do
     IFS='|' read -r code round numbers <<<"$w"
-    read -r p50 p95 p99 n errors <<<"$numbers"
+    read -r p50 p95 p99 n errors cpu <<<"$numbers"
     label=$([ "$code" = after ] && echo "with the analysis refresh" || echo "before issue 13")
-    echo "| $label (round $round) | $p50 | $p95 | $p99 | $n | $errors |"
+    echo "| $label (round $round) | $p50 | $p95 | $p99 | $n | $errors | $cpu |"
   done
 } >"$report"
 cat "$report"

@@ -90,9 +90,6 @@ public sealed class AnalysisQueries(Db db)
         VALUES (@FirearmId, @MakeKey, @Skeleton, @Number, @Model, @SerialNumber, @CaseReference, @Place, @CountryCode, @EventDate)
         """);
 
-    public static readonly Sql SelectFirearmKeys = new(
-        "SELECT name_key, country_code, licence, '' AS party_id FROM firearm_party_key WHERE firearm_id = @firearmId");
-
     public static readonly Sql SelectFirearmKeyIds = new("""
         SELECT pk.name_key, pk.country_code, pk.licence, pk.party_id
         FROM firearm_party_key fk
@@ -297,10 +294,11 @@ public sealed class AnalysisQueries(Db db)
         return await session.QueryAsync<RouteRow>(SelectRoutes, args);
     }
 
-    public async Task<List<DiversionRow>> DiversionsAsync(FilterArgs args, CancellationToken ct)
+    /// <summary>The visible firearms' diversion rows, as <see cref="AnalysisIndex"/> stores them.</summary>
+    internal async Task<List<AnalysisIndex.DiversionRow>> DiversionsAsync(FilterArgs args, CancellationToken ct)
     {
         await using var session = await db.ReadAsync(ct);
-        return await session.QueryAsync<DiversionRow>(SelectDiversions, args);
+        return await session.QueryAsync<AnalysisIndex.DiversionRow>(SelectDiversions, args);
     }
 
     public async Task<List<PartyRow>> RankedPartyRowsAsync(FilterArgs args, CancellationToken ct)
@@ -365,19 +363,6 @@ public sealed class AnalysisQueries(Db db)
         public long Licensed { get; set; }
         public DateOnly FirstSeen { get; set; }
         public DateOnly LastSeen { get; set; }
-    }
-
-    public sealed class DiversionRow
-    {
-        public long FirearmId { get; set; }
-        public string? CountryCode { get; set; }
-        public string? PartyId { get; set; }
-        public string? PartyName { get; set; }
-        public string? PartyKind { get; set; }
-        public string? PartyCountry { get; set; }
-        public string Reason { get; set; } = "";
-        public int? TimeToCrimeDays { get; set; }
-        public DateOnly? DiversionDate { get; set; }
     }
 
     public sealed class PartyRow

@@ -56,7 +56,8 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
             return new AddEventOutcome.Invalid(CustodyEvents.ToProblemErrors(errors));
         }
         var eventId = await TracingQueries.InsertEventAsync(session, firearmId, e, caller.AgencyId, null);
-        await AnalysisIndex.RefreshAsync(session, firearmId);
+        // The analysis sees the chain as it commits, retracted events left out.
+        await AnalysisIndex.RefreshAsync(session, firearmId, [.. TracingQueries.Live(stored).Select(CustodyEvents.ToCore), e with { Id = CustodyEvents.Id(eventId) }]);
         await session.CommitAsync();
         return new AddEventOutcome.Added(CustodyEvents.ToResponse(e with { Id = CustodyEvents.Id(eventId) }, firearmId, null));
     }
