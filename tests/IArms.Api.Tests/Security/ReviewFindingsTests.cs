@@ -55,4 +55,45 @@ public class ReviewFindingsTests : ApiFixture
         var chain = (await (await _owner.GetAsync(Trace(id))).ExpectAsync(HttpStatusCode.OK))["chain"]!.AsArray();
         Assert.That(chain.Single()!["retractedAt"], Is.Null);
     }
+
+    [Test]
+    public async Task ARequesterNarrowedOutOfTheRecordIsAlertedOfTheAnswerWithoutTheFirearmOrWhatTheAnswerAddedToItsChain()
+    {
+        var body = Restricted("IT", "BE");
+        var id = await RecordAsync(_owner, body);
+        var request = await OpenAsync(_italy, id, "BE-FPP");
+        await NarrowAsync(id, body, "BE");
+
+        await (await _belgium.PostJsonAsync($"{Requests}/{request}/response", new
+        {
+            outcome = "traced",
+            events = new[] { Ev("sold", "2016-01-01", P("Glock GmbH", "manufacturer", "AT"), P("Armurerie Liège", "dealer", "BE"), "BE") },
+            notes = "",
+        })).ExpectAsync(HttpStatusCode.OK);
+
+        var alert = (await AlertsAsync(_italy, "trace-answered")).Single(a => (long?)a["traceRequestId"] == request);
+        Assert.Multiple(() =>
+        {
+            Assert.That((long?)alert["firearmId"], Is.Null, "Italy no longer sees the record");
+            Assert.That((string?)alert["message"], Does.Contain($"trace request {request}").And.Not.Contain("event").And.Not.Contain($"firearm {id}"));
+        });
+        await (await _italy.GetAsync($"/api/v1/firearms/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task ARequesterThatStillSeesTheRecordIsAlertedOfTheAnswerWithTheFirearmAndItsEvents()
+    {
+        var id = await RecordAsync(_owner, Restricted("IT", "BE"));
+        var request = await OpenAsync(_italy, id, "BE-FPP");
+
+        await (await _belgium.PostJsonAsync($"{Requests}/{request}/response", new { outcome = "not-traced", reasonCode = "no-record", notes = "" }))
+            .ExpectAsync(HttpStatusCode.OK);
+
+        var alert = (await AlertsAsync(_italy, "trace-answered")).Single(a => (long?)a["traceRequestId"] == request);
+        Assert.Multiple(() =>
+        {
+            Assert.That((long?)alert["firearmId"], Is.EqualTo(id));
+            Assert.That((string?)alert["message"], Does.Contain($"firearm {id}").And.Contain("not-traced (no-record), 0 events"));
+        });
+    }
 }
