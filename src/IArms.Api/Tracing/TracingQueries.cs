@@ -120,13 +120,13 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
 
     /// <summary>
     /// 1 when the request still shows its firearm to the caller (<c>@callerAgencyId</c>, <c>@callerCountry</c>, one of
-    /// its parties): it is open or answered, the record is live, and it was the owner's share or its addressee is
-    /// inside the visibility; and the caller is the addressee or still sees the record itself (a requester that is
+    /// its parties): it is open or answered, the record is live, and it was the owner's share, or addressed to the
+    /// owner, or its addressee is inside the visibility; and the caller is the addressee or still sees the record itself (a requester that is
     /// not the owner may have been narrowed out).
     /// </summary>
     private const string SharesFirearm = $"""
         CASE WHEN tr.status IN ('open', 'answered') AND f.withdrawn_at IS NULL
-                  AND (tr.from_agency_id = f.owner_agency_id OR f.visibility_scope = 'all'
+                  AND (tr.from_agency_id = f.owner_agency_id OR tr.to_agency_id = f.owner_agency_id OR f.visibility_scope = 'all'
                        OR EXISTS (SELECT 1 FROM firearm_visibility tv WHERE tv.firearm_id = f.id AND tv.country_code = ta.country_code))
                   AND (tr.to_agency_id = @callerAgencyId OR {FirearmQueries.VisibleTo})
              THEN 1 ELSE 0 END

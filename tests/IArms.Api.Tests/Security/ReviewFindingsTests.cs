@@ -96,4 +96,17 @@ public class ReviewFindingsTests : ApiFixture
             Assert.That((string?)alert["message"], Does.Contain($"firearm {id}").And.Contain("not-traced (no-record), 0 events"));
         });
     }
+
+    [Test]
+    public async Task TheOwnerAddressedByAnotherAgencySeesItsOwnFirearmInTheRequestWhateverCountriesTheVisibilityNames()
+    {
+        // A record of FR restricted to IT only: the owner sees it as its own, and a request about it sent to the owner
+        // shares nothing the owner does not hold.
+        var id = await RecordAsync(_owner, Restricted("IT"));
+        var request = await OpenAsync(_italy, id, "FR-PN");
+
+        var seen = await (await _owner.GetAsync($"{Requests}/{request}")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.That((long?)seen["firearm"]?["id"], Is.EqualTo(id));
+    }
 }
