@@ -17,6 +17,7 @@ public class ReviewFindingsTests : ApiFixture
     private HttpClient _owner = null!;
     private HttpClient _italy = null!;
     private HttpClient _belgium = null!;
+    private HttpClient _germany = null!;
 
     [OneTimeSetUp]
     public async Task Start()
@@ -24,6 +25,7 @@ public class ReviewFindingsTests : ApiFixture
         _owner = await App.AgencyAsync("FR-PN", "FR", "record", "trace", "search", "audit");
         _italy = await App.AgencyAsync("IT-PS", "IT", "record", "trace", "search", "audit");
         _belgium = await App.AgencyAsync("BE-FPP", "BE", "record", "trace", "search");
+        _germany = await App.AgencyAsync("DE-BKA", "DE", "trace", "search");
     }
 
     private static FirearmBody Restricted(params string[] countries) =>
@@ -108,5 +110,21 @@ public class ReviewFindingsTests : ApiFixture
         var seen = await (await _owner.GetAsync($"{Requests}/{request}")).ExpectAsync(HttpStatusCode.OK);
 
         Assert.That((long?)seen["firearm"]?["id"], Is.EqualTo(id));
+    }
+
+    [Test]
+    public async Task TraceRequestStatsCountNoRequestAboutARecordTheCallerMayNotSee()
+    {
+        // Germany receives requests in this fixture only here: its row is this test's.
+        var id = await RecordAsync(_owner, Restricted("IT"));
+        await OpenAsync(_owner, id, "DE-BKA");
+
+        async Task<JsonNode?> GermanyAsync(HttpClient client) =>
+            (await (await client.GetAsync($"{Requests}/stats")).ExpectAsync(HttpStatusCode.OK)).AsArray()
+                .SingleOrDefault(s => (string?)s!["countryCode"] == "DE");
+
+        Assert.That((int?)(await GermanyAsync(_owner))?["requestsReceived"], Is.EqualTo(1), "the owner sees its record");
+        Assert.That(await GermanyAsync(_belgium), Is.Null, "Belgium may not see the record, nor count the request about it");
+        Assert.That(await GermanyAsync(_italy), Is.Not.Null, "Italy may see the record");
     }
 }
