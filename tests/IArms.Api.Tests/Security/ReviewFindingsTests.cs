@@ -127,4 +127,24 @@ public class ReviewFindingsTests : ApiFixture
         Assert.That(await GermanyAsync(_belgium), Is.Null, "Belgium may not see the record, nor count the request about it");
         Assert.That(await GermanyAsync(_italy), Is.Not.Null, "Italy may see the record");
     }
+
+    [TestCase("%1B%5B2J")]
+    [TestCase("FR%E2%80%AEPN")]
+    public async Task ARequestPathWithControlOrBidiCharactersIsAuditedEscapedEvenWithoutAValidKey(string code)
+    {
+        using var stranger = App.ClientWithKey("not-a-key");
+        // An address of its own per case: failed attempts from one address are audited once a minute.
+        var address = $"203.0.113.{code.Length}";
+        await (await stranger.SendJsonAsync(HttpMethod.Get, $"/api/v1/agencies/{code}/api-keys", null, (IArmsApplication.RemoteAddressHeader, address)))
+            .ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        await (await _italy.GetAsync($"/api/v1/agencies/{code}/api-keys")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+
+        using var hq = App.Admin();
+        var entries = (await (await hq.GetAsync("/api/v1/audit?limit=200")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray()
+            .Where(e => ((string?)e!["query"])!.Contains(code, StringComparison.Ordinal)).ToList();
+
+        Assert.That(entries.Select(e => (string?)e!["outcome"]), Is.SupersetOf(new[] { "failed-authentication", "denied" }));
+        Assert.That(entries.Select(e => (string?)e!["objectId"]), Is.All.EqualTo($"agencies/{code}/api-keys"),
+            "the object is the path as sent, escaped: a terminal escape or a bidi override must not reach whoever reads the log");
+    }
 }
