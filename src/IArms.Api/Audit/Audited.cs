@@ -65,7 +65,9 @@ public static class AuditEntries
     /// </summary>
     private static string? ObjectId(HttpContext http, string? location)
     {
-        var path = location ?? (http.Request.RouteValues.Count > 0 ? http.Request.Path.Value : null);
+        // The path as sent (escaped), not its decoded value: a route value may carry a terminal escape or a bidi
+        // override (agencies/%1B%5B2J/api-keys), even from a caller without a valid key.
+        var path = location ?? (http.Request.RouteValues.Count > 0 ? http.Request.Path.ToUriComponent() : null);
         if (path is null)
         {
             return null;

@@ -182,11 +182,20 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         }
         await AnalysisIndex.RefreshAsync(session, firearm.Id);
         var added = incoming.Count == 1 ? "1 event" : $"{incoming.Count} events";
-        await alerts.AddAsync(session, [new NewAlert(
-            request.FromAgencyId, AlertKinds.TraceAnswered,
-            $"{caller.AgencyCode} ({caller.CountryCode}) answered trace request {id} on firearm {firearm.Id}: {answer.Outcome}" +
-            (answer.ReasonCode is null ? "" : $" ({answer.ReasonCode})") + $", {added}.",
-            FirearmId: firearm.Id, FromAgencyId: caller.AgencyId, TraceRequestId: id)]);
+        // A requester that is not the owner may have been narrowed out since it asked: it hears that its request was
+        // answered, not which firearm nor what the answer added to a chain it may no longer read.
+        var requesterSees = request.FromAgencyId == firearm.OwnerAgencyId
+            || await TracingQueries.FindVisibleAsync(session, firearm.Id, request.FromAgencyId, request.FromCountry) is not null;
+        await alerts.AddAsync(session, [requesterSees
+            ? new NewAlert(
+                request.FromAgencyId, AlertKinds.TraceAnswered,
+                $"{caller.AgencyCode} ({caller.CountryCode}) answered trace request {id} on firearm {firearm.Id}: {answer.Outcome}" +
+                (answer.ReasonCode is null ? "" : $" ({answer.ReasonCode})") + $", {added}.",
+                FirearmId: firearm.Id, FromAgencyId: caller.AgencyId, TraceRequestId: id)
+            : new NewAlert(
+                request.FromAgencyId, AlertKinds.TraceAnswered,
+                $"{caller.AgencyCode} ({caller.CountryCode}) answered trace request {id}; the firearm is no longer visible to your agency.",
+                FromAgencyId: caller.AgencyId, TraceRequestId: id)]);
         var answered = await queries.ReadRequestAsync(session, id, caller);
         await session.CommitAsync();
         return new AnswerOutcome.Answered(answered!);

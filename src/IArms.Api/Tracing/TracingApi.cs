@@ -126,8 +126,8 @@ public static class TracingApi
         long id, Caller caller, TracingQueries queries, CancellationToken ct) =>
         await queries.GetRequestAsync(id, caller, ct) is { } found ? TypedResults.Ok(found) : RequestNotFound(id);
 
-    private static async Task<Ok<IReadOnlyList<TraceCountryStats>>> Stats(TracingQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.StatsAsync(ct));
+    private static async Task<Ok<IReadOnlyList<TraceCountryStats>>> Stats(Caller caller, TracingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.StatsAsync(caller, ct));
 
     private static async Task<Results<Ok<TraceRequestResponse>, ValidationProblem, ProblemHttpResult>> Answer(
         long id, TraceAnswerRequest answer, Caller caller, TraceRequestService service, CancellationToken ct) =>

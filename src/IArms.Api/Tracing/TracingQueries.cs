@@ -120,13 +120,13 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
 
     /// <summary>
     /// 1 when the request still shows its firearm to the caller (<c>@callerAgencyId</c>, <c>@callerCountry</c>, one of
-    /// its parties): it is open or answered, the record is live, and it was the owner's share or its addressee is
-    /// inside the visibility; and the caller is the addressee or still sees the record itself (a requester that is
+    /// its parties): it is open or answered, the record is live, and it was the owner's share, or addressed to the
+    /// owner, or its addressee is inside the visibility; and the caller is the addressee or still sees the record itself (a requester that is
     /// not the owner may have been narrowed out).
     /// </summary>
     private const string SharesFirearm = $"""
         CASE WHEN tr.status IN ('open', 'answered') AND f.withdrawn_at IS NULL
-                  AND (tr.from_agency_id = f.owner_agency_id OR f.visibility_scope = 'all'
+                  AND (tr.from_agency_id = f.owner_agency_id OR tr.to_agency_id = f.owner_agency_id OR f.visibility_scope = 'all'
                        OR EXISTS (SELECT 1 FROM firearm_visibility tv WHERE tv.firearm_id = f.id AND tv.country_code = ta.country_code))
                   AND (tr.to_agency_id = @callerAgencyId OR {FirearmQueries.VisibleTo})
              THEN 1 ELSE 0 END
@@ -185,9 +185,12 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
     private static readonly Sql MarkOverdueAlerted = new(
         "UPDATE trace_request SET overdue_alerted_at = @now WHERE id = @id AND status = 'open' AND overdue_alerted_at IS NULL");
 
-    private static readonly Sql SelectForStats = new("""
+    // Only requests about records the caller may see are counted: a request about a hidden record (an owner's share
+    // beyond the visibility, say) must not show up, even as one more in a country's total.
+    private static readonly Sql SelectForStats = new($"""
         SELECT ta.country_code, tr.status, tr.due_date, tr.created_at, tr.answered_at
-        FROM trace_request tr JOIN agency ta ON ta.id = tr.to_agency_id
+        FROM trace_request tr JOIN agency ta ON ta.id = tr.to_agency_id JOIN firearm f ON f.id = tr.firearm_id
+        WHERE {FirearmQueries.VisibleTo}
         """);
 
     private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -237,12 +240,12 @@ public sealed class TracingQueries(Db db, TimeProvider clock)
         return new TraceRequestPage(items, rows.Count > limit ? Cursor.Encode(page[^1].Id) : null);
     }
 
-    /// <summary>Per addressee country: requests received, answered, median days to answer and overdue now.</summary>
-    public async Task<IReadOnlyList<TraceCountryStats>> StatsAsync(CancellationToken ct)
+    /// <summary>Per addressee country, over the requests about records the caller may see: received, answered, median days to answer and overdue now.</summary>
+    public async Task<IReadOnlyList<TraceCountryStats>> StatsAsync(Caller caller, CancellationToken ct)
     {
         var today = Today();
         await using var session = await db.ReadAsync(ct);
-        var rows = await session.QueryAsync<StatsRow>(SelectForStats);
+        var rows = await session.QueryAsync<StatsRow>(SelectForStats, new { callerAgencyId = caller.AgencyId, callerCountry = caller.CountryCode });
         return rows
             .GroupBy(r => r.CountryCode, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)

@@ -72,6 +72,7 @@ public sealed class RetractCustodyEventRequestValidator : AbstractValidator<Retr
     public RetractCustodyEventRequestValidator()
     {
         // The reason is what a later reader of the chain has to go on: an empty one is refused.
-        RuleFor(x => x.Reason).NotEmpty().WithMessage("'reason' is required: say why the event is retracted.").MaximumLength(1000);
+        // Kept in the chain and quoted in the audit log: free text like an event's notes, without control or bidi characters.
+        RuleFor(x => x.Reason).NotEmpty().WithMessage("'reason' is required: say why the event is retracted.").MaximumLength(1000).SafeFreeText();
     }
 }
