@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Data.Common;
 using Dapper;
+using IArms.Api.Operations;
 using Microsoft.Data.Sqlite;
 
 namespace IArms.Api.Data;
@@ -50,6 +51,7 @@ public sealed class SqlSession : IAsyncDisposable
 
     public async Task<List<T>> QueryAsync<T>(Sql sql, object? args = null)
     {
+        using var span = StartSpan(sql);
         var text = sql.For(_dialect);
         if (_statements is not null && SessionParameters.CanBind(args))
         {
@@ -88,6 +90,7 @@ public sealed class SqlSession : IAsyncDisposable
             }
             return total;
         }
+        using var span = StartSpan(sql);
         var text = sql.For(_dialect);
         if (_statements is not null && SessionParameters.CanBind(args))
         {
@@ -146,6 +149,18 @@ public sealed class SqlSession : IAsyncDisposable
         {
             await _connection.DisposeAsync();
         }
+    }
+
+    /// <summary>A span named by the statement (never its parameters), when something traces.</summary>
+    private System.Diagnostics.Activity? StartSpan(Sql sql)
+    {
+        var span = Telemetry.Source.StartActivity(sql.Name, System.Diagnostics.ActivityKind.Client);
+        if (span is not null)
+        {
+            span.SetTag("db.system.name", _statements is null ? "microsoft.sql_server" : "sqlite");
+            span.SetTag("db.query.summary", sql.Name);
+        }
+        return span;
     }
 
     // SQLite runs synchronously; the Task is only the shape the callers share with SQL Server.
