@@ -195,3 +195,20 @@ internal static class Promtool
         return (process.ExitCode, output);
     }
 }
+
+/// <summary>With <c>Metrics:Port</c>, the scrape is served on that port alone, to a scraper without a key.</summary>
+public class MetricsPortTests
+{
+    [Test]
+    public async Task WithAMetricsPortTheScrapeIsServedThereWithoutAKeyAndNotOnTheApiPort()
+    {
+        using var app = new IArmsApplication { Settings = new Dictionary<string, string?> { ["Metrics:Port"] = "9464" } };
+        using var client = app.CreateClient();
+        var scrape = await client.GetAsync("http://localhost:9464/metrics");
+        Assert.That(scrape.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await scrape.Content.ReadAsStringAsync(), Does.Contain("# TYPE "));
+
+        using var admin = app.Admin();
+        Assert.That((await admin.GetAsync("/metrics")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "not on the API's port, not even for HQ");
+    }
+}
