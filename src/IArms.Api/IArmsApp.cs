@@ -9,6 +9,7 @@ using IArms.Api.Firearms;
 using IArms.Api.Health;
 using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
+using IArms.Api.Operations;
 using IArms.Api.Reference;
 using IArms.Api.Search;
 using IArms.Api.Tracing;
@@ -42,6 +43,7 @@ public static class IArmsApp
         // Last of the hosted services: the demo writes through every feature, the audit writer included.
         services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
+        builder.AddOperations();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);
         services.AddProblemDetails();
@@ -103,6 +105,7 @@ public static class IArmsApp
         app.UseMiddleware<AuditFailureMiddleware>();
 
         app.MapHealth();
+        app.MapMetrics();
         // Every route is audited (outermost, so that refused requests are audited too) and its request validated
         // by its FluentValidation validator, if it has one: both set once, here.
         var api = app.MapGroup(ApiBase).AuditEveryRoute().WithValidation();

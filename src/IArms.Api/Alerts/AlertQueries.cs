@@ -1,11 +1,12 @@
 using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Infrastructure;
+using IArms.Api.Operations;
 
 namespace IArms.Api.Alerts;
 
 /// <summary>All of the alerts feature's SQL: agencies' inboxes, and the insert other features call inside their own transactions.</summary>
-public sealed class AlertQueries(Db db, TimeProvider clock)
+public sealed class AlertQueries(Db db, TimeProvider clock, IArmsMetrics metrics)
 {
     private static readonly Sql Insert = new("""
         INSERT INTO alert (agency_id, kind, firearm_id, from_agency_id, search_id, trace_request_id, purpose, message, created_at)
@@ -32,11 +33,13 @@ public sealed class AlertQueries(Db db, TimeProvider clock)
         "UPDATE alert SET acknowledged_at = @now WHERE id = @id AND agency_id = @agencyId AND acknowledged_at IS NULL");
 
     /// <summary>Writes alerts in the session's transaction, so they exist exactly when the event that raised them does.</summary>
+    /// <remarks>Counted as raised once written: a transaction rolled back after that (rare: a failing commit) over-counts.</remarks>
     public async Task AddAsync(SqlSession session, IEnumerable<NewAlert> alerts)
     {
         foreach (var row in Rows(alerts))
         {
             await session.ExecuteAsync(Insert, row);
+            metrics.AlertRaised(row.Kind);
         }
     }
 

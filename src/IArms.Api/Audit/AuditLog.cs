@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using IArms.Api.Alerts;
 using IArms.Api.Data;
+using IArms.Api.Operations;
 
 namespace IArms.Api.Audit;
 
@@ -16,7 +18,7 @@ namespace IArms.Api.Audit;
 /// loaded at start, after chaining any entries written before the chain existed, and moved only once a batch has
 /// committed. Retention's purge deletes from the other end and never touches the head.
 /// </remarks>
-public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor http, ILogger<AuditLog> logger) : BackgroundService
+public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor http, IArmsMetrics metrics, ILogger<AuditLog> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
     private const int ChainBatch = 1000;
@@ -48,7 +50,9 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
         {
             entry = entry with { SourceAddress = address.ToString() };
         }
-        var pending = new Pending(entry, raised, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The request's wait for the group commit, in its trace; the commit's own span links back to it.
+        using var span = Telemetry.Source.StartActivity("audit.write");
+        var pending = new Pending(entry, raised, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context);
         try
         {
             await _queue.Writer.WriteAsync(pending, ct);
@@ -93,9 +97,24 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
                 batch.Clear();
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested && _started.Task.IsCompletedSuccessfully)
+        {
+            // Shutting down (the server has stopped taking requests and finished those in flight): nothing more is
+            // queued, and what was queued before is written, not failed. The host's ShutdownTimeout bounds the wait.
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                if (batch.Count == MaxBatch || !_queue.Reader.TryPeek(out _))
+                {
+                    await CommitAsync(batch);
+                    batch.Clear();
+                }
+            }
+        }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: fail what is still queued rather than leave callers waiting.
+            // Stopped before the head was loaded: nothing can be chained, so fail what is queued rather than leave callers waiting.
             _queue.Writer.TryComplete();
             while (_queue.Reader.TryRead(out var item))
             {
@@ -132,6 +151,10 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
+        using var span = Telemetry.Source.StartActivity("audit.commit", ActivityKind.Internal, parentContext: default,
+            links: batch.Where(p => p.Trace is not null).Select(p => new ActivityLink(p.Trace!.Value)));
+        span?.SetTag("iarms.audit.batch_size", batch.Count);
+        var started = Stopwatch.GetTimestamp();
         var head = _head;
         await using var session = await db.WriteAsync(CancellationToken.None);
         foreach (var pending in batch)
@@ -143,6 +166,7 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
         await session.CommitAsync();
         // Only a committed batch moves the head: a rolled-back one leaves the chain where it was.
         _head = head;
+        metrics.AuditCommitted(batch.Count, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>
@@ -186,5 +210,5 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
         _head = head;
     }
 
-    private sealed record Pending(AuditRecord Entry, IReadOnlyList<NewAlert> Alerts, TaskCompletionSource Done);
+    private sealed record Pending(AuditRecord Entry, IReadOnlyList<NewAlert> Alerts, TaskCompletionSource Done, ActivityContext? Trace);
 }

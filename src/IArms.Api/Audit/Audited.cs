@@ -132,8 +132,9 @@ public sealed class AuditFilter(AuditLog audit, TimeProvider clock, ILogger<Audi
         catch (Exception e)
         {
             var write = !HttpMethods.IsGet(http.Request.Method) && code is >= 200 and < 300;
-            logger.LogCritical(e, "Audit entry not written: {Action} {Outcome} {Status} {Object} {Query} agency {Agency} key {Key} from {Address}",
-                entry.Action, entry.Outcome, entry.StatusCode, entry.ObjectId, entry.Query, entry.AgencyId, entry.KeyId, entry.SourceAddress);
+            // Without the query: it can hold search text or record fields, and police data stays out of logs.
+            logger.LogCritical(e, "Audit entry not written: {Action} {Outcome} {Status} {Object} agency {Agency} key {Key} from {Address}",
+                entry.Action, entry.Outcome, entry.StatusCode, entry.ObjectId, entry.AgencyId, entry.KeyId, entry.SourceAddress);
             return AuditEntries.Unavailable(http, write
                 ? "The change was made, but it could not be audited, so its answer is withheld. Read the resource again before retrying."
                 : "The request could not be audited, so it was not answered. Retry in a few seconds.");

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Data.Common;
 using Dapper;
+using IArms.Api.Operations;
 using Microsoft.Data.Sqlite;
 
 namespace IArms.Api.Data;
@@ -50,12 +51,13 @@ public sealed class SqlSession : IAsyncDisposable
 
     public async Task<List<T>> QueryAsync<T>(Sql sql, object? args = null)
     {
+        using var span = StartSpan(sql);
         var text = sql.For(_dialect);
         if (_statements is not null && SessionParameters.CanBind(args))
         {
-            return await Run(() => _statements.Query<T>(text, args, _transaction));
+            return await Run(span, () => _statements.Query<T>(text, args, _transaction));
         }
-        return await Guard(async () =>
+        return await Guard(span, async () =>
             (await _connection.QueryAsync<T>(new CommandDefinition(text, args, _transaction, cancellationToken: Cancellation))).AsList());
     }
 
@@ -88,12 +90,13 @@ public sealed class SqlSession : IAsyncDisposable
             }
             return total;
         }
+        using var span = StartSpan(sql);
         var text = sql.For(_dialect);
         if (_statements is not null && SessionParameters.CanBind(args))
         {
-            return await Run(() => _statements.Prepare(text, args, _transaction).ExecuteNonQuery());
+            return await Run(span, () => _statements.Prepare(text, args, _transaction).ExecuteNonQuery());
         }
-        return await Guard(() => _connection.ExecuteAsync(new CommandDefinition(text, args, _transaction, cancellationToken: Cancellation)));
+        return await Guard(span, () => _connection.ExecuteAsync(new CommandDefinition(text, args, _transaction, cancellationToken: Cancellation)));
     }
 
     /// <summary>Commits the transaction opened by <see cref="Db.WriteAsync"/>; disposing without it rolls back.</summary>
@@ -148,8 +151,20 @@ public sealed class SqlSession : IAsyncDisposable
         }
     }
 
+    /// <summary>A span named by the statement (never its parameters), when something traces.</summary>
+    private System.Diagnostics.Activity? StartSpan(Sql sql)
+    {
+        var span = Telemetry.Source.StartActivity(sql.Name, System.Diagnostics.ActivityKind.Client);
+        if (span is not null)
+        {
+            span.SetTag("db.system.name", _statements is null ? "microsoft.sql_server" : "sqlite");
+            span.SetTag("db.query.summary", sql.Name);
+        }
+        return span;
+    }
+
     // SQLite runs synchronously; the Task is only the shape the callers share with SQL Server.
-    private Task<TResult> Run<TResult>(Func<TResult> statement)
+    private Task<TResult> Run<TResult>(System.Diagnostics.Activity? span, Func<TResult> statement)
     {
         if (Cancellation.IsCancellationRequested)
         {
@@ -161,22 +176,31 @@ public sealed class SqlSession : IAsyncDisposable
         }
         catch (Exception e)
         {
+            Failed(span, e);
             _statements!.Broken = true;
             return Task.FromException<TResult>(e);
         }
     }
 
-    private async Task<TResult> Guard<TResult>(Func<Task<TResult>> statement)
+    private async Task<TResult> Guard<TResult>(System.Diagnostics.Activity? span, Func<Task<TResult>> statement)
     {
         try
         {
             return await statement();
         }
-        catch when (_statements is not null)
+        catch (Exception e)
         {
-            // A pooled SQLite connection that saw a failure is closed rather than reused.
-            _statements.Broken = true;
+            Failed(span, e);
+            if (_statements is not null)
+            {
+                // A pooled SQLite connection that saw a failure is closed rather than reused.
+                _statements.Broken = true;
+            }
             throw;
         }
     }
+
+    /// <summary>Marks the statement's span failed, with the error's type only: a message can quote the values.</summary>
+    private static void Failed(System.Diagnostics.Activity? span, Exception e) =>
+        span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
 }

@@ -4,6 +4,7 @@ using IArms.Api.Alerts;
 using IArms.Api.Audit;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
+using IArms.Api.Operations;
 using IArms.Core.Firearms;
 using IArms.Core.Serials;
 
@@ -14,7 +15,7 @@ namespace IArms.Api.Search;
 /// records the caller may see, audits the search, and alerts the owners of wanted records.
 /// </summary>
 public sealed class SearchService(
-    Db db, SerialSearch serials, IFirearmCanonicalizer canonicalizer, AuditLog audit, TimeProvider clock)
+    Db db, SerialSearch serials, IFirearmCanonicalizer canonicalizer, AuditLog audit, TimeProvider clock, IArmsMetrics metrics)
 {
     /// <summary>The most results one answer carries; <c>truncated</c> says when more matched.</summary>
     public const int MaxResults = 25;
@@ -46,6 +47,8 @@ public sealed class SearchService(
             clock.GetUtcNow(), caller.AgencyId, caller.KeyId, AuditActions.Search, searchId, request.Purpose,
             request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmQueries.Json), results.Count);
         await audit.WriteAsync(entry, hits, ct);
+        // Counted once answered (audited): the best match is the first result's, results being ranked best first.
+        metrics.SearchAnswered(query!.HasWildcards ? "pattern" : "serial", results is [var best, ..] ? best.Match : "none");
 
         return new SearchResponse(searchId, query!.Normalized, results, truncated);
     }

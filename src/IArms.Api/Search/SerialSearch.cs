@@ -91,7 +91,7 @@ public sealed class SerialSearch(TrigramStatistics statistics)
         {
             if (SerialKeys.ForUnreadable(query.Pattern) is { } unreadable)
             {
-                Verify(await ByAnyKeyAsync(session, scope, unreadable));
+                Verify(await Tier("unreadable", () => ByAnyKeyAsync(session, scope, unreadable)));
             }
             else
             {
@@ -100,19 +100,19 @@ public sealed class SerialSearch(TrigramStatistics statistics)
                 var keys = SerialKeys.ForPattern(query.Pattern);
                 if (Math.Max(prefix.Length, suffix.Length) < AnchorLength && keys.Count > 0)
                 {
-                    Verify(await ByRarestKeysAsync(session, scope, keys));
+                    Verify(await Tier("pattern", () => ByRarestKeysAsync(session, scope, keys)));
                 }
                 else
                 {
-                    Verify(prefix.Length >= suffix.Length
-                        ? await ByRangeAsync(session, scope, reversed: false, prefix)
-                        : await ByRangeAsync(session, scope, reversed: true, SerialNormalizer.Reversed(suffix)), RangeCandidateCap);
+                    Verify(await Tier("pattern-range", () => prefix.Length >= suffix.Length
+                        ? ByRangeAsync(session, scope, reversed: false, prefix)
+                        : ByRangeAsync(session, scope, reversed: true, SerialNormalizer.Reversed(suffix))), RangeCandidateCap);
                 }
             }
             return new SerialMatches(found, truncated, lookups);
         }
 
-        Verify(await SearchQueries.ByCanonicalAsync(session, scope, query.Canonical, CandidateCap));
+        Verify(await Tier("exact", () => SearchQueries.ByCanonicalAsync(session, scope, query.Canonical, CandidateCap)));
         if (await Answered() || query.Canonical.Length < SerialKeys.MinimumFuzzyLength)
         {
             return new SerialMatches(found, truncated, lookups);
@@ -124,24 +124,34 @@ public sealed class SerialSearch(TrigramStatistics statistics)
         var distance = Math.Min(DamerauLevenshtein.FuzzyThreshold(q.Length), SerialKeys.MaximumFuzzyDistance);
         if (distance >= 1)
         {
-            Verify(await ByAnyKeyAsync(session, scope, SerialKeys.ForFuzzy(q, 1)));
+            Verify(await Tier("fuzzy-1", () => ByAnyKeyAsync(session, scope, SerialKeys.ForFuzzy(q, 1))));
         }
         if (!await Answered())
         {
             // Partial: what was typed begins or ends a longer serial (the rest ground off), from the two ranges;
             // only then anywhere inside one, from the trigrams.
-            Verify(await ByRangeAsync(session, scope, reversed: false, q), RangeCandidateCap);
-            Verify(await ByRangeAsync(session, scope, reversed: true, SerialNormalizer.Reversed(q)), RangeCandidateCap);
+            Verify(await Tier("prefix", () => ByRangeAsync(session, scope, reversed: false, q)), RangeCandidateCap);
+            Verify(await Tier("suffix", () => ByRangeAsync(session, scope, reversed: true, SerialNormalizer.Reversed(q))), RangeCandidateCap);
             if (!await Answered())
             {
-                Verify(await ByRarestKeysAsync(session, scope, SerialKeys.ForPartial(q)));
+                Verify(await Tier("contains", () => ByRarestKeysAsync(session, scope, SerialKeys.ForPartial(q))));
             }
         }
         if (distance >= 2 && !await Answered())
         {
-            Verify(await ByAnyKeyAsync(session, scope, SerialKeys.ForFuzzy(q, 2)));
+            Verify(await Tier("fuzzy-2", () => ByAnyKeyAsync(session, scope, SerialKeys.ForFuzzy(q, 2))));
         }
         return new SerialMatches(found, truncated, lookups);
+    }
+
+    /// <summary>One tier's lookup, in a span named by the tier (<c>search.tier exact</c>) holding the candidates it read.</summary>
+    private static async Task<T> Tier<T>(string tier, Func<Task<T>> lookup) where T : IReadOnlyCollection<SerialCandidate>
+    {
+        using var span = Operations.Telemetry.Source.StartActivity($"search.tier {tier}");
+        span?.SetTag("iarms.search.tier", tier);
+        var candidates = await lookup();
+        span?.SetTag("iarms.search.candidates", candidates.Count);
+        return candidates;
     }
 
     private static async Task<IReadOnlyCollection<SerialCandidate>> ByAnyKeyAsync(

@@ -53,6 +53,9 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
     /// <summary>Configuration a fixture sets for its own host, applied after the defaults above.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Services a fixture adds or replaces for its own host (an exporter, a log capture), after the defaults.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 29, 9, 0, 0, TimeSpan.Zero));
 
     public string DatabasePath => Path.Combine(_folder, "iarms.db");
@@ -76,6 +79,7 @@ public sealed class IArmsApplication : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IStartupFilter, RemoteAddressFromHeader>();
+            TestServices?.Invoke(services);
         });
     }
 
