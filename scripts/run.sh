@@ -21,7 +21,7 @@ IArms is starting on $url (SQLite file: $database)
 Demo API keys (header X-Api-Key; demo databases only):
   HQ      admin, audit                   $admin_key
   FR-NCB  search, record, trace, audit   demo-fr-ncb-key-0000000000000001
-  DE-BKA  search, record, trace, audit   demo-de-bka-key-0000000000000002
+  DE-BKA  search, record, trace, audit, analysis  demo-de-bka-key-0000000000000002
   US-ATF  search, record, trace          demo-us-atf-key-0000000000000003
   BE-FPP  search                         demo-be-fpp-key-0000000000000004
   UA-NCB  search, record, trace          demo-ua-ncb-key-0000000000000005
@@ -31,6 +31,8 @@ Try:
        -H 'Content-Type: application/json' -d '{"serialNumber":"A8 I23 4S6","purpose":"seizure"}'
 
   curl -s $url/api/v1/firearms/3/trace -H 'X-Api-Key: demo-de-bka-key-0000000000000002'
+
+  curl -s '$url/api/v1/analysis/diversion-sources?groupBy=party' -H 'X-Api-Key: demo-de-bka-key-0000000000000002'
 
 Press Ctrl+C to stop.
 INFO

@@ -14,7 +14,7 @@ public sealed class DemoData(Db db, AgencyQueries agencies, FirearmQueries recor
     public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
     [
         ("FR-NCB", "INTERPOL NCB Paris", "FR", "demo-fr-ncb-key-0000000000000001", [Roles.Search, Roles.Record, Roles.Trace, Roles.Audit]),
-        ("DE-BKA", "Bundeskriminalamt", "DE", "demo-de-bka-key-0000000000000002", [Roles.Search, Roles.Record, Roles.Trace, Roles.Audit]),
+        ("DE-BKA", "Bundeskriminalamt", "DE", "demo-de-bka-key-0000000000000002", [Roles.Search, Roles.Record, Roles.Trace, Roles.Audit, Roles.Analysis]),
         ("US-ATF", "Bureau of Alcohol, Tobacco, Firearms and Explosives", "US", "demo-us-atf-key-0000000000000003", [Roles.Search, Roles.Record, Roles.Trace]),
         ("BE-FPP", "Belgian Federal Police", "BE", "demo-be-fpp-key-0000000000000004", [Roles.Search]),
         ("UA-NCB", "INTERPOL NCB Kyiv", "UA", "demo-ua-ncb-key-0000000000000005", [Roles.Search, Roles.Record, Roles.Trace]),
