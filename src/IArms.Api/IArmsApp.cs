@@ -3,6 +3,7 @@ using FluentValidation;
 using IArms.Api.Agencies;
 using IArms.Api.Alerts;
 using IArms.Api.Audit;
+using IArms.Api.Bulk;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
 using IArms.Api.Health;
@@ -37,6 +38,7 @@ public static class IArmsApp
         services.AddSearch();
         services.AddAudit();
         services.AddTracing();
+        services.AddIdempotency();
         // Last of the hosted services: the demo writes through every feature, the audit writer included.
         services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
@@ -99,6 +101,7 @@ public static class IArmsApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<AuditFailureMiddleware>();
+        app.UseIdempotency();
 
         app.MapHealth();
         // Every route is audited (outermost, so that refused requests are audited too) and its request validated

@@ -1,4 +1,5 @@
 using IArms.Api.Audit;
+using IArms.Api.Bulk;
 using System.Globalization;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
@@ -17,7 +18,7 @@ public static class FirearmApi
         var group = routes.MapGroup("/firearms").WithTags("Firearms");
 
         group.MapPost("/", Create).RequireAuthorization(Roles.Record)
-            .ProducesProblem(409)
+            .ProducesProblem(409).Idempotent()
             .Audited(AuditActions.FirearmCreate).WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
         group.MapGet("/", List).RequireAuthorization(Roles.Search).ProducesValidationProblem()
             .Audited(AuditActions.FirearmList).WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time.");
