@@ -8,6 +8,8 @@ namespace IArms.Api.Audit;
 public static class AuditActions
 {
     public const string Search = "search";
+    /// <summary>A batch of searches as a request; each of its items is audited as its own <see cref="Search"/>.</summary>
+    public const string SearchBatch = "search.batch";
 
     public const string AgencyList = "agency.list";
     public const string AgencyCreate = "agency.create";
@@ -47,7 +49,7 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
     [
-        Search, AgencyList, AgencyCreate, ApiKeyList, ApiKeyCreate, ApiKeyRevoke,
+        Search, SearchBatch, AgencyList, AgencyCreate, ApiKeyList, ApiKeyCreate, ApiKeyRevoke,
         FirearmCreate, FirearmList, FirearmRead, FirearmReplace, FirearmWithdraw,
         CustodyEventAdd, TraceRead, TraceRequestCreate, TraceRequestList, TraceRequestStats, TraceRequestRead, TraceRequestAnswer, TraceRequestClose,
         AlertList, AlertAcknowledge, ReferenceRead, ReferenceChange, AuditRead, AuditVerify,

@@ -73,6 +73,8 @@ public class AuthorizationMatrixTests : ApiFixture
         ["AddCalibreAlias"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.CalibreId }, w => new { alias = $"{w.Sequence()} matrix" }, Owner: Reach.Denied),
 
         ["SearchSerial"] = new(["search"], Reach.Allowed, Reach.Allowed, Body: w => new { serialNumber = World.Serial, purpose = "investigation" }),
+        ["SearchSerialBatch"] = new(["search"], Reach.Allowed, Reach.Allowed,
+            Body: w => new { purpose = "investigation", items = new[] { new { @ref = "1", serialNumber = World.Serial } } }),
 
         // Only the owner may name an addressee outside the record's visibility (issue 11, defect 1): 422 for anyone else.
         ["CreateTraceRequest"] = new(["trace"], Reach.Refused, Reach.Denied,
