@@ -39,6 +39,7 @@ public static class IArmsApp
         services.AddAudit();
         services.AddTracing();
         services.AddIdempotency();
+        services.AddImports();
         // Last of the hosted services: the demo writes through every feature, the audit writer included.
         services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
@@ -114,6 +115,8 @@ public static class IArmsApp
         api.MapAudit();
         api.MapReference();
         api.MapTracing();
+        api.MapImports();
+        api.MapExports();
         return app;
     }
 }

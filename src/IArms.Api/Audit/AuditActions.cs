@@ -44,6 +44,13 @@ public static class AuditActions
     /// <summary>A custody event's source retracted it.</summary>
     public const string CustodyEventRetracted = "custody-event-retracted";
 
+    public const string ImportCreate = "import.create";
+    public const string ImportList = "import.list";
+    public const string ImportRead = "import.read";
+    public const string ImportErrors = "import.errors";
+    public const string ImportCancel = "import.cancel";
+    public const string ExportFirearms = "export.firearms";
+
     public const string AuditRead = "audit.read";
     public const string AuditVerify = "audit.verify";
 
@@ -54,6 +61,7 @@ public static class AuditActions
         CustodyEventAdd, TraceRead, TraceRequestCreate, TraceRequestList, TraceRequestStats, TraceRequestRead, TraceRequestAnswer, TraceRequestClose,
         AlertList, AlertAcknowledge, ReferenceRead, ReferenceChange, AuditRead, AuditVerify,
         TraceRequestShared, CustodyEventRetracted,
+        ImportCreate, ImportList, ImportRead, ImportErrors, ImportCancel, ExportFirearms,
     ];
 }
 
