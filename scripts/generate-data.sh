@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds a migrated SQLite database of N synthetic firearm records (deterministic for a seed).
 #   scripts/generate-data.sh --records 10000000 --database artifacts/bench/iarms-10m.db [--seed 42]
+# Or an import file of N records for one agency (POST /api/v1/imports), NDJSON or CSV by the file's extension:
+#   scripts/generate-data.sh --records 1000000 --file artifacts/bench/import-1m.ndjson [--agency FR-NCB] [--seed 42]
 # See tests/IArms.Benchmarks/DataGenerator.cs and docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -40,6 +40,8 @@ public static class DataGenerator
     {
         long records = 1_000_000;
         string? database = null;
+        string? importFile = null;
+        var agency = "FR-NCB";
         var seed = 42;
         for (var i = 1; i < args.Length; i++)
         {
@@ -48,14 +50,20 @@ public static class DataGenerator
                 case "--records": records = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--database": database = args[++i]; break;
                 case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--file": importFile = args[++i]; break;
+                case "--agency": agency = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument {args[i]}. Usage: generate --records N --database PATH [--seed S]");
+                    Console.Error.WriteLine($"Unknown argument {args[i]}. Usage: generate --records N (--database PATH | --file PATH.ndjson|PATH.csv [--agency CODE]) [--seed S]");
                     return 2;
             }
         }
+        if (importFile is not null && records >= 1)
+        {
+            return ImportFileGenerator.Write(records, importFile, agency, seed);
+        }
         if (database is null || records < 1)
         {
-            Console.Error.WriteLine("Usage: generate --records N --database PATH [--seed S]");
+            Console.Error.WriteLine("Usage: generate --records N (--database PATH | --file PATH.ndjson|PATH.csv [--agency CODE]) [--seed S]");
             return 2;
         }
 

@@ -5,8 +5,6 @@ using IArms.Api.Audit;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
 using IArms.Api.Infrastructure;
-using IArms.Core;
-using IArms.Core.Firearms;
 
 namespace IArms.Api.Bulk;
 
@@ -37,17 +35,9 @@ public static class ExportApi
         {
             return Problems.BadRequest("format", "'format' must be ndjson or csv.");
         }
-        if (status is not null && !FirearmVocabulary.IsStatus(status))
+        if (FirearmApi.ListFilterProblem(status, type, countryCode) is { } badFilter)
         {
-            return Problems.BadRequest("status", $"'status' must be one of {string.Join(", ", FirearmVocabulary.Statuses)}.");
-        }
-        if (type is not null && !FirearmVocabulary.IsType(type))
-        {
-            return Problems.BadRequest("type", $"'type' must be one of {string.Join(", ", FirearmVocabulary.Types)}.");
-        }
-        if (countryCode is not null && !Countries.IsValid(countryCode))
-        {
-            return Problems.BadRequest("countryCode", "'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.");
+            return badFilter;
         }
         if (owner is not (null or "me" or "visible"))
         {
@@ -71,7 +61,8 @@ public static class ExportApi
                 var (items, last) = await queries.PageAsync(session, page, caller);
                 foreach (var record in items.Where(r => owner != "me" || r.OwnerAgency == caller.AgencyCode))
                 {
-                    await writer.WriteAsync(csv ? ImportColumns.ToCsv(record) + "\r\n" : JsonSerializer.Serialize(ToRequest(record), FirearmQueries.Json) + "\n");
+                    var row = ToRequest(record);
+                    await writer.WriteAsync(csv ? ImportColumns.ToCsv(row) + "\r\n" : JsonSerializer.Serialize(row, FirearmQueries.Json) + "\n");
                 }
                 if (last is null)
                 {

@@ -329,18 +329,18 @@ public static class ImportColumns
             Get("eventPlace"), Get("caseReference"), obliterated, visibility, Get("notes"));
     }
 
-    /// <summary>One record as a CSV row, in <see cref="All"/>'s order, quoted where RFC 4180 needs it.</summary>
-    public static string ToCsv(FirearmResponse f)
+    /// <summary>One record (as the body of <c>POST /firearms</c>) as a CSV row, in <see cref="All"/>'s order, quoted where RFC 4180 needs it.</summary>
+    public static string ToCsv(FirearmRequest f)
     {
         var values = new[]
         {
-            f.ExternalId, f.SerialNumber, string.Join(';', f.OtherSerials.Select(o => $"{o.Location}:{o.Value}")), f.Make, f.Model, f.Calibre,
-            f.Type, f.CountryOfManufacture ?? "", f.YearOfManufacture?.ToString(CultureInfo.InvariantCulture) ?? "", f.ImportMarking, f.Status,
-            f.EventDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", f.EventCountryCode ?? "", f.EventPlace, f.CaseReference,
-            f.ObliteratedSerial ? "true" : "false",
-            f.Visibility.Scope == "all" ? "all" : "countries:" + string.Join(',', f.Visibility.Countries ?? []), f.Notes,
+            f.ExternalId, f.SerialNumber, string.Join(';', (f.OtherSerials ?? []).Select(o => $"{o.Location}:{o.Value}")), f.Make, f.Model, f.Calibre,
+            f.Type, f.CountryOfManufacture, f.YearOfManufacture?.ToString(CultureInfo.InvariantCulture), f.ImportMarking, f.Status,
+            f.EventDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), f.EventCountryCode, f.EventPlace, f.CaseReference,
+            f.ObliteratedSerial is { } o ? (o ? "true" : "false") : null,
+            f.Visibility is null ? null : f.Visibility.Scope == "all" ? "all" : "countries:" + string.Join(',', f.Visibility.Countries ?? []), f.Notes,
         };
-        return string.Join(',', values.Select(Quote));
+        return string.Join(',', values.Select(v => Quote(v ?? "")));
     }
 
     public static string Header => string.Join(',', All);
