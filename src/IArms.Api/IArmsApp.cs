@@ -4,6 +4,7 @@ using IArms.Api.Agencies;
 using IArms.Api.Alerts;
 using IArms.Api.Analysis;
 using IArms.Api.Audit;
+using IArms.Api.Bulk;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
 using IArms.Api.Health;
@@ -40,6 +41,8 @@ public static class IArmsApp
         services.AddAudit();
         services.AddTracing();
         services.AddAnalysis();
+        services.AddIdempotency();
+        services.AddImports();
         // Last of the hosted services: the demo writes through every feature, the audit writer included.
         services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
@@ -103,6 +106,7 @@ public static class IArmsApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<AuditFailureMiddleware>();
+        app.UseIdempotency();
 
         app.MapHealth();
         app.MapMetrics();
@@ -117,6 +121,8 @@ public static class IArmsApp
         api.MapReference();
         api.MapTracing();
         api.MapAnalysis();
+        api.MapImports();
+        api.MapExports();
         return app;
     }
 }

@@ -36,13 +36,16 @@ public static class DataGenerator
     public const string BenchKey = "bench-search-key-000000000000000001";
 
     private const int CommitEvery = 500_000;
-    private const string Usage = "generate --records N --database PATH [--seed S] [--chains-share F (0..1, default 0)]";
+    private const string Usage =
+        "generate --records N (--database PATH [--chains-share F (0..1, default 0)] | --file PATH.ndjson|PATH.csv [--agency CODE]) [--seed S]";
     private static readonly DateTimeOffset Epoch = new(2015, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static int Run(string[] args)
     {
         long records = 1_000_000;
         string? database = null;
+        string? importFile = null;
+        var agency = "FR-NCB";
         var seed = 42;
         var chainsShare = 0.0;
         for (var i = 1; i < args.Length; i++)
@@ -53,10 +56,16 @@ public static class DataGenerator
                 case "--database": database = args[++i]; break;
                 case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--chains-share": chainsShare = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--file": importFile = args[++i]; break;
+                case "--agency": agency = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"Unknown argument {args[i]}. Usage: {Usage}");
                     return 2;
             }
+        }
+        if (importFile is not null && records >= 1)
+        {
+            return ImportFileGenerator.Write(records, importFile, agency, seed);
         }
         if (database is null || records < 1 || chainsShare is < 0 or > 1)
         {

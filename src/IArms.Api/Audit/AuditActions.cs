@@ -8,6 +8,8 @@ namespace IArms.Api.Audit;
 public static class AuditActions
 {
     public const string Search = "search";
+    /// <summary>A batch of searches as a request; each of its items is audited as its own <see cref="Search"/>.</summary>
+    public const string SearchBatch = "search.batch";
 
     public const string AgencyList = "agency.list";
     public const string AgencyCreate = "agency.create";
@@ -42,6 +44,13 @@ public static class AuditActions
     /// <summary>A custody event's source retracted it.</summary>
     public const string CustodyEventRetracted = "custody-event-retracted";
 
+    public const string ImportCreate = "import.create";
+    public const string ImportList = "import.list";
+    public const string ImportRead = "import.read";
+    public const string ImportErrors = "import.errors";
+    public const string ImportCancel = "import.cancel";
+    public const string ExportFirearms = "export.firearms";
+
     public const string AuditRead = "audit.read";
     public const string AuditVerify = "audit.verify";
 
@@ -55,12 +64,13 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
     [
-        Search, AgencyList, AgencyCreate, ApiKeyList, ApiKeyCreate, ApiKeyRevoke,
+        Search, SearchBatch, AgencyList, AgencyCreate, ApiKeyList, ApiKeyCreate, ApiKeyRevoke,
         FirearmCreate, FirearmList, FirearmRead, FirearmReplace, FirearmWithdraw,
         CustodyEventAdd, TraceRead, TraceRequestCreate, TraceRequestList, TraceRequestStats, TraceRequestRead, TraceRequestAnswer, TraceRequestClose,
         AlertList, AlertAcknowledge, ReferenceRead, ReferenceChange, AuditRead, AuditVerify,
         AnalysisRoutes, AnalysisDiversionSources, AnalysisParties, AnalysisNetwork, AnalysisGraphML, AnalysisSerialRuns, AnalysisTrends,
         TraceRequestShared, CustodyEventRetracted,
+        ImportCreate, ImportList, ImportRead, ImportErrors, ImportCancel, ExportFirearms,
     ];
 }
 

@@ -60,6 +60,26 @@ public sealed class Db : IDisposable
         }
     }
 
+    /// <summary>
+    /// A session on the readable side inside one read transaction, so that every statement sees the same snapshot (an
+    /// export). SQLite: a deferred transaction, which takes no write lock. SQL Server: snapshot isolation, which the
+    /// database must allow (<c>ALTER DATABASE ... SET ALLOW_SNAPSHOT_ISOLATION ON</c>, outside a transaction, so not a migration).
+    /// </summary>
+    public async Task<SqlSession> SnapshotAsync(CancellationToken ct)
+    {
+        var session = await SessionAsync(readOnly: true, ct);
+        try
+        {
+            await session.BeginSnapshotAsync();
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
     private static readonly Sql Ping = new("SELECT 1");
 
     /// <summary>Runs a trivial statement on the primary: throws when the database does not answer.</summary>

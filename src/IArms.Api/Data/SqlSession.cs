@@ -49,6 +49,10 @@ public sealed class SqlSession : IAsyncDisposable
 
     internal async Task BeginAsync() => _transaction = await _connection.BeginTransactionAsync(Cancellation);
 
+    internal async Task BeginSnapshotAsync() => _transaction = _connection is SqliteConnection sqlite
+        ? sqlite.BeginTransaction(deferred: true)
+        : await _connection.BeginTransactionAsync(System.Data.IsolationLevel.Snapshot, Cancellation);
+
     public async Task<List<T>> QueryAsync<T>(Sql sql, object? args = null)
     {
         using var span = StartSpan(sql);

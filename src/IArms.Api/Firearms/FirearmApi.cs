@@ -1,4 +1,5 @@
 using IArms.Api.Audit;
+using IArms.Api.Bulk;
 using System.Globalization;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
@@ -17,7 +18,7 @@ public static class FirearmApi
         var group = routes.MapGroup("/firearms").WithTags("Firearms");
 
         group.MapPost("/", Create).RequireAuthorization(Roles.Record)
-            .ProducesProblem(409)
+            .ProducesProblem(409).Idempotent()
             .Audited(AuditActions.FirearmCreate).WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
         group.MapGet("/", List).RequireAuthorization(Roles.Search).ProducesValidationProblem()
             .Audited(AuditActions.FirearmList).WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time.");
@@ -77,17 +78,9 @@ public static class FirearmApi
         string? status, string? type, string? countryCode, string? make,
         DateTimeOffset? updatedSince, [AsParameters] PageRequest page)
     {
-        if (status is not null && !FirearmVocabulary.IsStatus(status))
+        if (ListFilterProblem(status, type, countryCode) is { } badFilter)
         {
-            return Problems.BadRequest("status", $"'status' must be one of {string.Join(", ", FirearmVocabulary.Statuses)}.");
-        }
-        if (type is not null && !FirearmVocabulary.IsType(type))
-        {
-            return Problems.BadRequest("type", $"'type' must be one of {string.Join(", ", FirearmVocabulary.Types)}.");
-        }
-        if (countryCode is not null && !Countries.IsValid(countryCode))
-        {
-            return Problems.BadRequest("countryCode", "'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.");
+            return badFilter;
         }
         if (page.TryRead(0, out var take, out var afterId) is { } badPage)
         {
@@ -138,6 +131,16 @@ public static class FirearmApi
             FirearmService.WithdrawOutcome.NotOwner => NotOwner(id),
             _ => NotFound(id),
         };
+
+    /// <summary>The 400 for a list filter outside its vocabulary (the list and the export share them), or null.</summary>
+    internal static ProblemHttpResult? ListFilterProblem(string? status, string? type, string? countryCode) =>
+        status is not null && !FirearmVocabulary.IsStatus(status)
+            ? Problems.BadRequest("status", $"'status' must be one of {string.Join(", ", FirearmVocabulary.Statuses)}.")
+        : type is not null && !FirearmVocabulary.IsType(type)
+            ? Problems.BadRequest("type", $"'type' must be one of {string.Join(", ", FirearmVocabulary.Types)}.")
+        : countryCode is not null && !Countries.IsValid(countryCode)
+            ? Problems.BadRequest("countryCode", "'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.")
+        : null;
 
     private static string Location(long id) => $"/api/v1/firearms/{id}";
 

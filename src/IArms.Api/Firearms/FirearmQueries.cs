@@ -175,6 +175,13 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     public async Task<FirearmPage> ListAsync(FirearmListQuery query, Caller caller, CancellationToken ct)
     {
         await using var session = await db.ReadAsync(ct);
+        var (items, last) = await PageAsync(session, query, caller);
+        return new FirearmPage(items, last is { } id ? Cursor.Encode(id) : null);
+    }
+
+    /// <summary>One page of the list on <paramref name="session"/> (an export reads every page in one snapshot); the last id when more follow.</summary>
+    public async Task<(IReadOnlyList<FirearmResponse> Items, long? Last)> PageAsync(SqlSession session, FirearmListQuery query, Caller caller)
+    {
         var filters = (query.Status is null ? 0 : ListFilters.Status)
             | (query.Type is null ? 0 : ListFilters.Type)
             | (query.CountryCode is null ? 0 : ListFilters.Country)
@@ -205,8 +212,7 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         {
             rows.RemoveAt(rows.Count - 1);
         }
-        var items = await ToResponsesAsync(session, rows);
-        return new FirearmPage(items, hasMore ? Cursor.Encode(rows[^1].Id) : null);
+        return (await ToResponsesAsync(session, rows), hasMore ? rows[^1].Id : null);
     }
 
     /// <summary>True once any record exists, withdrawn or not (demo data goes only into an empty database).</summary>

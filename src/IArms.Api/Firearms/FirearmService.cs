@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Cryptography;
 using System.Text.Json;
 using IArms.Api.Agencies;
@@ -137,6 +138,48 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
         }
         statistics.Apply(keys);
         return new UpdateOutcome.Updated(saved!);
+    }
+
+    public enum UpsertOutcome { Created, Updated, Unchanged }
+
+    /// <summary>
+    /// Creates or replaces the agency's record with the request's externalId inside <paramref name="session"/>'s
+    /// transaction (an import's chunk): new → created; same content → unchanged; other content → replaced as a PUT
+    /// would (new version, search index and visibility in step). The caller commits, then calls <see cref="Applied"/>
+    /// with the key changes collected, so the trigram counts move only for what committed.
+    /// </summary>
+    public async Task<(UpsertOutcome Outcome, SerialIndex.KeyChanges? Keys)> UpsertAsync(SqlSession session, FirearmRequest request, long agencyId)
+    {
+        var record = Prepare(request, agencyId);
+        var existing = await FirearmQueries.FindLiveByExternalIdAsync(session, agencyId, record.ExternalId);
+        if (existing is null)
+        {
+            record.Id = (await FirearmQueries.InsertAsync(session, record)).Id;
+            await FirearmQueries.WriteVisibilityAsync(session, record, replacing: false);
+            return (UpsertOutcome.Created, await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false));
+        }
+        if (existing.ContentHash == record.ContentHash)
+        {
+            return (UpsertOutcome.Unchanged, null);
+        }
+        record.Id = existing.Id;
+        record.ExpectedVersion = existing.Version;
+        // The import's transaction holds the write lock (SQLite) or the row (the update's version check on SQL Server).
+        if (await FirearmQueries.UpdateAsync(session, record) is null)
+        {
+            throw new DBConcurrencyException($"Record {record.Id} changed while it was being imported.");
+        }
+        await FirearmQueries.WriteVisibilityAsync(session, record, replacing: true);
+        return (UpsertOutcome.Updated, await SerialIndex.ReplaceAsync(session, record.Id, record, existed: true));
+    }
+
+    /// <summary>Moves the in-memory trigram counts for upserts that have committed.</summary>
+    public void Applied(IEnumerable<SerialIndex.KeyChanges> keys)
+    {
+        foreach (var change in keys)
+        {
+            statistics.Apply(change);
+        }
     }
 
     public enum WithdrawOutcome { Withdrawn, NotFound, NotOwner }

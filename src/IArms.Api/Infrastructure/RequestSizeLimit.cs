@@ -10,7 +10,13 @@ public sealed class RequestSizeLimitMiddleware(RequestDelegate next, IProblemDet
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentLength > MaxBodyBytes)
+        // A route that takes files (an import) names its own limit, and streams its body to disk.
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Bulk.LargeBodyMetadata>()?.MaxBytes ?? MaxBodyBytes;
+        if (limit != MaxBodyBytes && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+        if (context.Request.ContentLength > limit)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             await problems.WriteAsync(new ProblemDetailsContext
@@ -20,7 +26,7 @@ public sealed class RequestSizeLimitMiddleware(RequestDelegate next, IProblemDet
                 {
                     Status = 413,
                     Title = "The request body is too large.",
-                    Detail = $"Bodies are limited to {MaxBodyBytes / 1024} KiB.",
+                    Detail = $"Bodies are limited to {limit / 1024} KiB.",
                 },
             });
             return;

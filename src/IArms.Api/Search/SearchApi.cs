@@ -13,6 +13,7 @@ public static class SearchApi
         group.MapPost("/", Search).Audited(AuditActions.Search, writtenByHandler: true)
             .WithName("SearchSerial")
             .WithSummary("Searches a serial number (? = one unreadable character, * = a run); audited, and alerts the owners of wanted records found.");
+        group.MapBatchSearch();
         return group;
     }
 

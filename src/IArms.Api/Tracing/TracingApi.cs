@@ -1,4 +1,5 @@
 using IArms.Api.Audit;
+using IArms.Api.Bulk;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
 
@@ -21,7 +22,7 @@ public static class TracingApi
     {
         var firearms = routes.MapGroup("/firearms/{id:long}").WithTags("Tracing");
         firearms.MapPost("/custody-events", AddEvent).RequireAuthorization(Policies.RecordOrTrace)
-            .ProducesProblem(403).ProducesProblem(404)
+            .ProducesProblem(403).ProducesProblem(404).Idempotent()
             .Audited(AuditActions.CustodyEventAdd).WithName("AddCustodyEvent").WithSummary("The record's owner adds one custody event to its chain, with its agency as the event's source.");
         firearms.MapPost("/custody-events/{eventId:long}/retract", Retract).RequireAuthorization(Policies.RecordOrTrace)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
@@ -30,7 +31,7 @@ public static class TracingApi
             .Audited(AuditActions.TraceRead).WithName("GetTraceReport").WithSummary("The trace report: chain in time order, gaps, diversion point, time to crime, indicators.");
 
         var requests = routes.MapGroup("/trace-requests").WithTags("Trace requests").RequireAuthorization(Roles.Trace);
-        requests.MapPost("/", CreateRequest).ProducesProblem(404).ProducesProblem(422)
+        requests.MapPost("/", CreateRequest).ProducesProblem(404).ProducesProblem(422).Idempotent()
             .Audited(AuditActions.TraceRequestCreate).WithName("CreateTraceRequest").WithSummary("Asks another agency for its records on a firearm; the addressee gets a trace-request alert.");
         requests.MapGet("/", ListRequests).ProducesValidationProblem()
             .Audited(AuditActions.TraceRequestList).WithName("ListTraceRequests").WithSummary("The caller agency's incoming and/or outgoing trace requests, newest first.");
@@ -39,7 +40,7 @@ public static class TracingApi
         requests.MapGet("/{id:long}", GetRequest).ProducesProblem(404)
             .Audited(AuditActions.TraceRequestRead).WithName("GetTraceRequest").WithSummary("One trace request the caller's agency sent or received.");
         requests.MapPost("/{id:long}/response", Answer)
-            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).Idempotent()
             .Audited(AuditActions.TraceRequestAnswer).WithName("AnswerTraceRequest").WithSummary("The addressee answers, once; the events join the chain and the requester gets a trace-answered alert.");
         requests.MapPost("/{id:long}/close", Close).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .Audited(AuditActions.TraceRequestClose).WithName("CloseTraceRequest").WithSummary("The requester closes a request; the addressee no longer reads the firearm through it.");

@@ -73,6 +73,15 @@ public class AuthorizationMatrixTests : ApiFixture
         ["AddCalibreAlias"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.CalibreId }, w => new { alias = $"{w.Sequence()} matrix" }, Owner: Reach.Denied),
 
         ["SearchSerial"] = new(["search"], Reach.Allowed, Reach.Allowed, Body: w => new { serialNumber = World.Serial, purpose = "investigation" }),
+        // Jobs are the agency's own: another agency's id answers 404 like an unknown one (no body to CreateImport is a 415).
+        ["CreateImport"] = new(["record"], Reach.Allowed, Reach.Allowed),
+        ["ListImports"] = new(["record"], Reach.Allowed, Reach.Allowed),
+        ["ExportFirearms"] = new(["search"], Reach.Allowed, Reach.Allowed),
+        ["GetImport"] = new(["record"], Reach.Denied, Reach.Denied, _ => new() { ["id"] = "999999" }),
+        ["ListImportErrors"] = new(["record"], Reach.Denied, Reach.Denied, _ => new() { ["id"] = "999999" }),
+        ["CancelImport"] = new(["record"], Reach.Denied, Reach.Denied, _ => new() { ["id"] = "999999" }),
+        ["SearchSerialBatch"] = new(["search"], Reach.Allowed, Reach.Allowed,
+            Body: w => new { purpose = "investigation", items = new[] { new { @ref = "1", serialNumber = World.Serial } } }),
 
         // Only the owner may name an addressee outside the record's visibility (issue 11, defect 1): 422 for anyone else.
         ["CreateTraceRequest"] = new(["trace"], Reach.Refused, Reach.Denied,
