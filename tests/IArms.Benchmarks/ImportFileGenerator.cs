@@ -36,10 +36,16 @@ public static class ImportFileGenerator
                 Shapes.AddOtherSerials(random, clean, others);
             }
             var restricted = random.NextDouble() < 0.05;
+            var year = random.NextDouble() < 0.8 ? 1950 + random.Next(75) : (int?)null;
             var eventDate = new DateOnly(2015, 1, 1).AddDays(random.Next(11 * 365));
+            if (year > eventDate.Year)
+            {
+                // The API refuses an event before the year of manufacture.
+                eventDate = new DateOnly(year.Value, 12, 31);
+            }
             var record = new FirearmRequest(
                 $"{agency}-{id:D9}", Shapes.AsEntered(random, clean), others, maker.Make, model, calibre, type, maker.Country,
-                random.NextDouble() < 0.8 ? 1950 + random.Next(75) : null, "", Shapes.Status(random), eventDate,
+                year, "", Shapes.Status(random), eventDate,
                 random.NextDouble() < 0.7 ? country : Shapes.Countries[random.Next(Shapes.Countries.Length)],
                 random.NextDouble() < 0.6 ? Shapes.Places[random.Next(Shapes.Places.Length)] : "",
                 $"{country}-{eventDate.Year}-{random.Next(1_000_000):D6}", random.NextDouble() < 0.02,

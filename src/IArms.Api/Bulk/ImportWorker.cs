@@ -154,7 +154,9 @@ public sealed class ImportWorker(
             if (rowErrors is not null)
             {
                 next.Rejected++;
-                errors.Add(new(job.Id, row.Line, request?.ExternalId, JsonSerializer.Serialize(rowErrors)));
+                // The externalId of a rejected row may itself be what is wrong with it: kept to the column's 100 characters.
+                var externalId = request?.ExternalId is { Length: > 100 } text ? text[..100] : request?.ExternalId;
+                errors.Add(new(job.Id, row.Line, externalId, JsonSerializer.Serialize(rowErrors)));
                 continue;
             }
             var (outcome, changed) = await firearms.UpsertAsync(session, request!, job.AgencyId);

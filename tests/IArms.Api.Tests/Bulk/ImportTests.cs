@@ -191,6 +191,17 @@ public class ImportTests : ApiFixture
     }
 
     [Test]
+    public async Task ARowRejectedForItsOverlongExternalIdIsListedWithTheFirst100Characters()
+    {
+        var id = (await Imports.UploadAsync(_owner, Imports.Utf8(Imports.Json(Firearm() with { ExternalId = new string('E', 150) }) + "\n"), "application/x-ndjson")).Id;
+        await Imports.FinishedAsync(_owner, id);
+
+        var error = (await Imports.ErrorsAsync(_owner, id)).Single()!;
+        Assert.That((string?)error["externalId"], Is.EqualTo(new string('E', 100)));
+        Assert.That(error["errors"]!.AsObject().Select(e => e.Key), Does.Contain("externalId"));
+    }
+
+    [Test]
     public async Task JobsAreTheAgencysOwnAndAnotherMediaTypeIs415()
     {
         var id = (await Imports.UploadAsync(_owner, Imports.Utf8(Imports.Json(Firearm()) + "\n"), "application/x-ndjson")).Id;
