@@ -57,14 +57,13 @@ public static class IdempotencyExtensions
 /// claims nothing. A request that throws or answers 5xx releases its key: nothing was done that a retry would repeat.
 /// </summary>
 /// <remarks>
-/// The claim and the answer are two short writes outside the handler's own transaction: a process killed after the
-/// handler committed but before the answer was stored leaves a claim that is taken over after
-/// <see cref="IdempotencyQueries.InFlightTimeout"/>, and the resend then runs again. Creating a firearm stays safe even
-/// then (its externalId), as does the import (its job id is the answer); an event or trace request could be repeated.
-/// Storing the answer in each feature's transaction would close that gap at the price of threading the store through
-/// every service; it was judged not worth it for a window of one crash.
+/// The claim and the answer are two short writes outside the handler's own transaction. A process killed between them
+/// leaves a claim without an answer, and whether its request took effect is unknown; such a claim is never taken over,
+/// so a resend can never repeat an event or a trace request. Once it is older than
+/// <see cref="IdempotencyQueries.InFlightTimeout"/>, a resend is told so (409) and looks before sending the request
+/// again under a new key.
 /// </remarks>
-public sealed class IdempotencyFilter(IdempotencyQueries store, ILogger<IdempotencyFilter> logger) : IEndpointFilter
+public sealed class IdempotencyFilter(IdempotencyQueries store, TimeProvider clock, ILogger<IdempotencyFilter> logger) : IEndpointFilter
 {
     private const int MaxKeyLength = 255;
 
@@ -115,8 +114,14 @@ public sealed class IdempotencyFilter(IdempotencyQueries store, ILogger<Idempote
         return result;
     }
 
-    private static IResult Answer(HttpContext http, IdempotencyQueries.StoredEntry held, byte[] hash)
+    private IResult Answer(HttpContext http, IdempotencyQueries.StoredEntry held, byte[] hash)
     {
+        if (held.Status is null && held.CreatedAt < clock.GetUtcNow() - IdempotencyQueries.InFlightTimeout)
+        {
+            return Problems.Conflict(
+                $"The first request with this {IdempotencyExtensions.Header} was interrupted before its answer was recorded, so whether it took effect " +
+                "is unknown. Look for what it would have created (the record, its custody chain, your trace requests) before sending it again under a new key.");
+        }
         if (held.Status is null)
         {
             http.Response.Headers.RetryAfter = "1";

@@ -9,16 +9,15 @@ public sealed class IdempotencyQueries(Db db, TimeProvider clock)
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// A claim older than this without an answer is taken to belong to a process that died mid-request (the answer is
-    /// recorded in the same request that made the claim), so a resend may run instead of meeting 409 for a day.
+    /// A claim older than this without an answer belongs to a process that died mid-request (the answer is recorded in
+    /// the same request that made the claim). Whether that request took effect is unknown, so it is never run again
+    /// under the same key: a resend is told to look before it sends the request again under a new key.
     /// </summary>
     public static readonly TimeSpan InFlightTimeout = TimeSpan.FromMinutes(5);
 
-    // An expired entry, or an abandoned claim, no longer holds its key.
+    // Only an expired entry gives its key back: an interrupted claim keeps it, so that a resend cannot repeat its work.
     private static readonly Sql DeleteStale = new("""
-        DELETE FROM idempotency_entry
-        WHERE agency_id = @agencyId AND idempotency_key = @key
-          AND (created_at < @expired OR (status IS NULL AND created_at < @abandoned))
+        DELETE FROM idempotency_entry WHERE agency_id = @agencyId AND idempotency_key = @key AND created_at < @expired
         """);
 
     // Claims the key unless it is held; the primary key settles a race between two claims.
@@ -29,7 +28,7 @@ public sealed class IdempotencyQueries(Db db, TimeProvider clock)
         """);
 
     private static readonly Sql SelectEntry = new("""
-        SELECT request_hash, status, headers, body FROM idempotency_entry WHERE agency_id = @agencyId AND idempotency_key = @key
+        SELECT request_hash, status, headers, body, created_at FROM idempotency_entry WHERE agency_id = @agencyId AND idempotency_key = @key
         """);
 
     private static readonly Sql Complete = new("""
@@ -50,7 +49,7 @@ public sealed class IdempotencyQueries(Db db, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         await using var session = await db.PrimaryAsync(ct);
-        await session.ExecuteAsync(DeleteStale, new { agencyId, key, expired = now - Retention, abandoned = now - InFlightTimeout });
+        await session.ExecuteAsync(DeleteStale, new { agencyId, key, expired = now - Retention });
         try
         {
             if (await session.ExecuteAsync(Claim, new { agencyId, key, hash, now }) == 1)
@@ -65,7 +64,7 @@ public sealed class IdempotencyQueries(Db db, TimeProvider clock)
         await using var reread = await db.PrimaryAsync(ct);
         return await reread.QuerySingleOrDefaultAsync<StoredEntry>(SelectEntry, new { agencyId, key })
             // Released between the two statements: the caller may retry at once.
-            ?? new StoredEntry { RequestHash = hash };
+            ?? new StoredEntry { RequestHash = hash, CreatedAt = now };
     }
 
     /// <summary>Records the first answer under the caller's claim.</summary>
@@ -96,5 +95,6 @@ public sealed class IdempotencyQueries(Db db, TimeProvider clock)
         public int? Status { get; set; }
         public string? Headers { get; set; }
         public byte[]? Body { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
     }
 }

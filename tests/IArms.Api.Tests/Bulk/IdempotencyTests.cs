@@ -116,6 +116,29 @@ public class IdempotencyTests : ApiFixture
     }
 
     [Test]
+    public async Task AClaimInterruptedBeforeItsAnswerIsNeverRunAgainAndTheResendIsToldToLook()
+    {
+        // A process that died between the work and the storing of its answer leaves a claim without an answer.
+        var id = await RecordAsync(_owner);
+        var key = NewKey();
+        var store = App.Services.GetRequiredService<IdempotencyQueries>();
+        await store.ClaimAsync(await AgencyIdAsync("AT-BKA"), key, [1, 2, 3], CancellationToken.None);
+        App.Clock.Advance(IdempotencyQueries.InFlightTimeout + TimeSpan.FromMinutes(1));
+        var ev = Ev("exported", "2015-06-01", Maker, Importer, "AT", Auth("export-licence", "AT-EL-1"));
+
+        var response = await PostAsync(_owner, Events(id), ev, key);
+
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.Conflict);
+        var chain = (await TraceAsync(_owner, id))["chain"]!.AsArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)problem["detail"], Does.Contain("interrupted"));
+            Assert.That(response.Headers.RetryAfter, Is.Null, "waiting will not help: the outcome is unknown");
+            Assert.That(chain, Is.Empty, "the interrupted request is not run again");
+        });
+    }
+
+    [Test]
     public async Task AResentCustodyEventIsAddedOnce()
     {
         var id = await RecordAsync(_owner);
