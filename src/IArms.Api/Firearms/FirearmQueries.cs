@@ -25,6 +25,15 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
          OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = f.id AND v.country_code = @callerCountry))
         """;
 
+    /// <summary>
+    /// The same rule over <c>firearm_serial s</c>, which carries a copy of its record's owner and scope so that the
+    /// search's candidate lookups decide a public record from the index entry alone. Change both together.
+    /// </summary>
+    public const string SerialVisibleTo = """
+        (s.visibility_scope = 'all' OR s.owner_agency_id = @callerAgencyId
+         OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = s.firearm_id AND v.country_code = @callerCountry))
+        """;
+
     private const string Columns = """
         f.id, f.owner_agency_id, a.code AS owner_agency, f.external_id, f.serial_number, f.normalized_serial,
         f.other_serials, f.make, f.model, f.calibre, f.type, f.canonical_make, f.canonical_calibre,

@@ -11,15 +11,10 @@ public static class SearchQueries
     private const string CandidateColumns = "s.id AS serial_id, s.firearm_id, s.location, s.serial";
 
     /// <summary>
-    /// <see cref="Firearms.FirearmQueries.VisibleTo"/> over the serial row's copy of its record's owner and scope, for
-    /// parameters <c>@callerAgencyId</c> and <c>@callerCountry</c>. Inside every candidate lookup, so that records
-    /// the caller may not see take no part in the tiers, the caps or <c>truncated</c>; a public record is decided
-    /// from the index entry alone, a restricted one by its country list.
+    /// The visibility rule inside every candidate lookup (<see cref="Firearms.FirearmQueries.SerialVisibleTo"/>), so that
+    /// records the caller may not see take no part in the tiers, the caps or <c>truncated</c>.
     /// </summary>
-    private const string VisibleTo = """
-        (s.visibility_scope = 'all' OR s.owner_agency_id = @callerAgencyId
-         OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = s.firearm_id AND v.country_code = @callerCountry))
-        """;
+    private const string VisibleTo = Firearms.FirearmQueries.SerialVisibleTo;
 
     private static readonly Sql ByCanonical = new(d =>
         $"SELECT {d.Top("@cap")} {CandidateColumns} FROM firearm_serial s WHERE s.canonical = @canonical AND {VisibleTo} {d.Limit("@cap")}");
