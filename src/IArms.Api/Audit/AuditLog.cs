@@ -156,7 +156,8 @@ public sealed class AuditLog(Db db, AlertQueries alerts, IHttpContextAccessor ht
         span?.SetTag("iarms.audit.batch_size", batch.Count);
         var started = Stopwatch.GetTimestamp();
         var head = _head;
-        await using var session = await db.WriteAsync(CancellationToken.None);
+        // Exempt from the writer's back-pressure: every answered request needs its entry.
+        await using var session = await db.WriteExemptAsync(CancellationToken.None);
         foreach (var pending in batch)
         {
             var hash = AuditChain.Next(head.Hash, pending.Entry);

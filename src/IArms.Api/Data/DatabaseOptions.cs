@@ -24,6 +24,13 @@ public sealed class DatabaseOptions
     /// <summary>Apply migrations when the service starts (the <c>migrate</c> command always does).</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
+    /// <summary>
+    /// SQLite: how many write sessions may hold or wait for the single writer; one more is refused at once with a 503
+    /// and <c>Retry-After</c> (the audit's group commit is never refused).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedWrites { get; set; } = 1024;
+
     /// <summary>Binds the options from both sections, <see cref="Section"/> last so that it wins.</summary>
     public static void Register(IServiceCollection services) =>
         services.AddOptions<DatabaseOptions>()

@@ -17,6 +17,7 @@ public sealed class Db : IDisposable
     private readonly SqliteSessionPool _readOnlySessions;
     private readonly string _connectionString;
     private readonly string _readOnlyConnectionString;
+    private readonly SqliteWriter? _writer;
 
     // Physical SQLite connections already configured: pooled opens reuse them, and their settings persist.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = [];
@@ -28,7 +29,16 @@ public sealed class Db : IDisposable
         var readOnly = configuration.GetConnectionString("IArmsReadOnly");
         _readOnlyConnectionString = string.IsNullOrWhiteSpace(readOnly) ? _connectionString : readOnly;
         _readOnlySessions = _readOnlyConnectionString == _connectionString ? _sessions : new SqliteSessionPool();
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            _writer = new SqliteWriter(
+                async () => new SqliteStatements((SqliteConnection)await OpenAsync(_connectionString, CancellationToken.None)),
+                options.Value.MaxQueuedWrites);
+        }
     }
+
+    /// <summary>The SQLite writer, for tests of its batching.</summary>
+    internal SqliteWriter? Writer => _writer;
 
     public DatabaseProvider Provider { get; }
 
@@ -44,9 +54,23 @@ public sealed class Db : IDisposable
     /// <summary>A session on the primary, each statement committing on its own.</summary>
     public Task<SqlSession> PrimaryAsync(CancellationToken ct) => SessionAsync(readOnly: false, ct);
 
-    /// <summary>A session on the primary inside one transaction: <see cref="SqlSession.CommitAsync"/> or it rolls back.</summary>
-    public async Task<SqlSession> WriteAsync(CancellationToken ct)
+    /// <summary>
+    /// A session on the primary inside one transaction: <see cref="SqlSession.CommitAsync"/> or it rolls back. On SQLite
+    /// the transaction is a savepoint in the single writer's shared transaction (<see cref="SqliteWriter"/>), and
+    /// <see cref="SqlSession.CommitAsync"/> returns once the shared commit is durable; when too many writes are queued
+    /// it throws <see cref="ServiceUnavailableException"/> at once. On SQL Server it is the session's own transaction.
+    /// </summary>
+    public Task<SqlSession> WriteAsync(CancellationToken ct) => OpenWriteAsync(exempt: false, ct);
+
+    /// <summary>As <see cref="WriteAsync"/>, but never refused for a full queue: for the audit's group commit.</summary>
+    internal Task<SqlSession> WriteExemptAsync(CancellationToken ct) => OpenWriteAsync(exempt: true, ct);
+
+    private async Task<SqlSession> OpenWriteAsync(bool exempt, CancellationToken ct)
     {
+        if (_writer is not null)
+        {
+            return await _writer.BeginAsync(Dialect, exempt, ct);
+        }
         var session = await SessionAsync(readOnly: false, ct);
         try
         {
@@ -98,13 +122,15 @@ public sealed class Db : IDisposable
         }
         var pool = readOnly ? _readOnlySessions : _sessions;
         var statements = pool.Take() ?? new SqliteStatements((SqliteConnection)await OpenAsync(connectionString, ct));
-        return new SqlSession(Dialect, statements.Connection, statements, pool, ct);
+        return new SqlSession(Dialect, statements.Connection, statements, pool, ct, _writer);
     }
 
     public string ConnectionString => _connectionString;
 
     public void Dispose()
     {
+        // The writer first: the sessions still queued for it finish, and their batch commits, before anything closes.
+        _writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _sessions.Dispose();
         _readOnlySessions.Dispose();
     }

@@ -24,15 +24,23 @@ public sealed class SqlSession : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly SqliteStatements? _statements;
     private readonly SqliteSessionPool? _pool;
+    private readonly SqliteWriter? _writer;
+    private readonly bool _onWriter;
     private DbTransaction? _transaction;
     private bool _disposed;
 
-    internal SqlSession(ISqlDialect dialect, DbConnection connection, SqliteStatements? statements, SqliteSessionPool? pool, CancellationToken ct)
+    // writer: on SQLite, the single writer. A session it opened (shared = its shared transaction) runs in a savepoint
+    // of that transaction; any other session sends its writing statements through it, each committing on its own.
+    internal SqlSession(ISqlDialect dialect, DbConnection connection, SqliteStatements? statements, SqliteSessionPool? pool,
+        CancellationToken ct, SqliteWriter? writer = null, DbTransaction? shared = null)
     {
         _dialect = dialect;
         _connection = connection;
         _statements = statements;
         _pool = pool;
+        _writer = writer;
+        _onWriter = shared is not null;
+        _transaction = shared;
         Cancellation = ct;
     }
 
@@ -55,8 +63,15 @@ public sealed class SqlSession : IAsyncDisposable
 
     public async Task<List<T>> QueryAsync<T>(Sql sql, object? args = null)
     {
-        using var span = StartSpan(sql);
         var text = sql.For(_dialect);
+        if (RoutesToWriter(text))
+        {
+            await using var write = await _writer!.BeginAsync(_dialect, exempt: false, Cancellation);
+            var rows = await write.QueryAsync<T>(sql, args);
+            await write.CommitAsync();
+            return rows;
+        }
+        using var span = StartSpan(sql);
         if (_statements is not null && SessionParameters.CanBind(args))
         {
             return await Run(span, () => _statements.Query<T>(text, args, _transaction));
@@ -94,8 +109,15 @@ public sealed class SqlSession : IAsyncDisposable
             }
             return total;
         }
-        using var span = StartSpan(sql);
         var text = sql.For(_dialect);
+        if (RoutesToWriter(text))
+        {
+            await using var write = await _writer!.BeginAsync(_dialect, exempt: false, Cancellation);
+            var affected = await write.ExecuteAsync(sql, args);
+            await write.CommitAsync();
+            return affected;
+        }
+        using var span = StartSpan(sql);
         if (_statements is not null && SessionParameters.CanBind(args))
         {
             return await Run(span, () => _statements.Prepare(text, args, _transaction).ExecuteNonQuery());
@@ -107,6 +129,13 @@ public sealed class SqlSession : IAsyncDisposable
     public async Task CommitAsync()
     {
         var tx = _transaction ?? throw new InvalidOperationException("This session has no transaction to commit.");
+        if (_onWriter)
+        {
+            // Not the session's own transaction: its savepoint is kept, and this waits for the shared commit.
+            _transaction = null;
+            await _writer!.EndAsync(commit: true);
+            return;
+        }
         await tx.CommitAsync(Cancellation);
         await tx.DisposeAsync();
         _transaction = null;
@@ -119,6 +148,15 @@ public sealed class SqlSession : IAsyncDisposable
             return;
         }
         _disposed = true;
+        if (_onWriter)
+        {
+            if (_transaction is not null)
+            {
+                _transaction = null;
+                await _writer!.EndAsync(commit: false); // rolls back this session's savepoint only
+            }
+            return;
+        }
         if (_transaction is not null)
         {
             try
@@ -154,6 +192,11 @@ public sealed class SqlSession : IAsyncDisposable
             await _connection.DisposeAsync();
         }
     }
+
+    // A session outside any transaction (PrimaryAsync) on SQLite: a statement that writes commits through the writer,
+    // on its own, so that it neither waits on the write lock nor takes it from under the writer's batch.
+    private bool RoutesToWriter(string text) =>
+        _writer is not null && !_onWriter && _transaction is null && _writer.Writes((SqliteConnection)_connection, text);
 
     /// <summary>A span named by the statement (never its parameters), when something traces.</summary>
     private System.Diagnostics.Activity? StartSpan(Sql sql)

@@ -100,19 +100,20 @@ public class SqlSessionTests
     }
 
     [Test]
-    public async Task AStatementRunsAgainOutsideTheTransactionItLastRanIn()
+    public async Task AStatementPreparedOnTheWriterRunsAgainInTheNextSharedTransaction()
     {
         System.Data.Common.DbConnection used;
         await using (var session = await Db.WriteAsync(CancellationToken.None))
         {
             used = session.Connection;
-            await session.ExecuteAsync(Insert, new Probe(501, "in a transaction", null, null));
+            await session.ExecuteAsync(Insert, new Probe(501, "first batch", null, null));
             await session.CommitAsync();
         }
-        await using (var session = await Db.PrimaryAsync(CancellationToken.None))
+        await using (var session = await Db.WriteAsync(CancellationToken.None))
         {
-            Assert.That(session.Connection, Is.SameAs(used), "the same connection, with the statement prepared in the transaction");
-            await session.ExecuteAsync(Insert, new Probe(502, "on its own", null, null));
+            Assert.That(session.Connection, Is.SameAs(used), "the writer's one connection, with the statement prepared in the last batch");
+            await session.ExecuteAsync(Insert, new Probe(502, "next batch", null, null));
+            await session.CommitAsync();
         }
 
         await using var reader = await Db.ReadAsync(CancellationToken.None);
@@ -184,9 +185,9 @@ public class SqlSessionTests
         await using (var failed = await Db.PrimaryAsync(CancellationToken.None))
         {
             used = failed.Connection;
-            await failed.ExecuteAsync(Insert, new Probe(401, "one", null, null));
+            // A read that fails where it runs (a write would run on the writer's connection, not this one).
             await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
-                failed.ExecuteAsync(Insert, new Probe(401, "duplicate", null, null)));
+                failed.QueryAsync<long>(new Sql("SELECT abs(-9223372036854775808) FROM session_probe")));
         }
         await using var next = await Db.PrimaryAsync(CancellationToken.None);
         Assert.That(next.Connection, Is.Not.SameAs(used));

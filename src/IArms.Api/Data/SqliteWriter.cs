@@ -1,0 +1,280 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace IArms.Api.Data;
+
+/// <summary>
+/// The one writer of a SQLite database. SQLite lets one connection write at a time and holds that lock through the
+/// commit's fsync, so writers that each begin and commit on their own wait on each other's fsyncs, busy-waiting in
+/// <c>busy_timeout</c> sleeps, and every commit makes every reader drop its page cache. Here write sessions queue
+/// (first come, first served) for one connection instead; each runs inside a <c>SAVEPOINT</c> of a transaction shared
+/// with the sessions before and after it, and the shared transaction commits once (one fsync) when no session is
+/// waiting, or when the batch is big or old enough. A session's <see cref="SqlSession.CommitAsync"/> returns only once
+/// the commit that holds its work is durable; a session that fails or is disposed without committing rolls back its
+/// own savepoint and nothing else.
+/// </summary>
+/// <remarks>
+/// Back-pressure: at most <see cref="DatabaseOptions.MaxQueuedWrites"/> sessions hold or wait for the writer; one more
+/// is refused at once with <see cref="ServiceUnavailableException"/> (503 with <c>Retry-After</c>) rather than left to
+/// time out. The audit log's group commit is exempt, since every answered request needs its entry.
+/// </remarks>
+internal sealed class SqliteWriter(Func<Task<SqliteStatements>> open, int maxQueued) : IAsyncDisposable
+{
+    /// <summary>A batch commits once it holds this many sessions even if more are waiting, so that none waits long.</summary>
+    internal const int MaxBatch = 256;
+
+    /// <summary>... or once its first session began this long ago (settable for tests).</summary>
+    internal TimeSpan MaxBatchAge { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    private const string Savepoint = "SAVEPOINT w";
+    private const string Release = "RELEASE w";
+    private const string RollbackTo = "ROLLBACK TO w";
+
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly List<TaskCompletionSource> _durable = [];
+    private readonly ConcurrentDictionary<string, bool> _writes = new(StringComparer.Ordinal);
+    private int _inside; // sessions holding or waiting for the writer
+    private SqliteStatements? _connection;
+    private SqliteTransaction? _batch;
+    private long _batchStarted;
+    private volatile bool _closed;
+
+    private long _commits;
+
+    /// <summary>Sessions holding or waiting for the writer (for tests).</summary>
+    internal int Queued => Volatile.Read(ref _inside);
+
+    /// <summary>True once shutdown has begun (for tests).</summary>
+    internal bool Closing => _closed;
+
+    /// <summary>Shared transactions committed so far (for tests).</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Opens a write session: waits for the writer's turn, then opens a savepoint in the shared transaction.</summary>
+    public async Task<SqlSession> BeginAsync(ISqlDialect dialect, bool exempt, CancellationToken ct)
+    {
+        if (_closed)
+        {
+            throw new ServiceUnavailableException("The service is shutting down; nothing was written.");
+        }
+        if (Interlocked.Increment(ref _inside) > maxQueued && !exempt)
+        {
+            Interlocked.Decrement(ref _inside);
+            throw new ServiceUnavailableException("Too many writes are waiting; nothing was written. Retry shortly.");
+        }
+        // Not cancelled while queued: the holder ahead decides whether to commit by whether anyone waits, so a waiter
+        // that vanished could leave a batch uncommitted. The wait is bounded by the queue's length instead.
+        await _turn.WaitAsync(CancellationToken.None);
+        try
+        {
+            // Once queued, a session runs even when shutdown has begun: shutdown drains the queue.
+            ct.ThrowIfCancellationRequested();
+            _connection ??= await open();
+            if (_batch is null)
+            {
+                // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken here, not at the first write.
+                _batch = _connection.Connection.BeginTransaction();
+                _batchStarted = Stopwatch.GetTimestamp();
+            }
+            Run(Savepoint);
+            return new SqlSession(dialect, _connection.Connection, _connection, null, ct, this, _batch);
+        }
+        catch
+        {
+            FinishTurn(null, null);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Ends the current session's savepoint, kept (<paramref name="commit"/>) or rolled back, and hands the writer on;
+    /// when committing, completes once the shared commit holding the session's work is durable.
+    /// </summary>
+    internal async Task EndAsync(bool commit)
+    {
+        TaskCompletionSource? durable = null;
+        Exception? failure = null;
+        try
+        {
+            if (commit)
+            {
+                Run(Release);
+                durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            else
+            {
+                Run(RollbackTo);
+                Run(Release);
+            }
+            // A failed statement marked the connection broken; its savepoint is gone, the connection is fine.
+            _connection!.Broken = false;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            if (commit && !TransactionLost())
+            {
+                try
+                {
+                    Run(RollbackTo);
+                    Run(Release);
+                    _connection!.Broken = false;
+                }
+                catch
+                {
+                    // The transaction is unusable: FinishTurn fails the batch.
+                }
+            }
+        }
+        FinishTurn(durable, failure);
+        if (failure is not null)
+        {
+            throw new ServiceUnavailableException("The write could not be completed; nothing was written.", failure);
+        }
+        if (durable is not null)
+        {
+            await durable.Task;
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="text"/> changes the database (its first statement is not read-only, as SQLite itself
+    /// judges it): such a statement on a session without a transaction goes through the writer.
+    /// </summary>
+    internal bool Writes(SqliteConnection connection, string text) => _writes.GetOrAdd(text, static (sql, c) =>
+    {
+        var rc = SQLitePCL.raw.sqlite3_prepare_v2(c.Handle, sql, out var statement, out _);
+        try
+        {
+            // A text that does not compile is left to fail where it runs, with the usual error.
+            return rc == SQLitePCL.raw.SQLITE_OK && statement is not null && !statement.IsInvalid
+                   && SQLitePCL.raw.sqlite3_stmt_readonly(statement) == 0;
+        }
+        finally
+        {
+            statement?.Dispose();
+        }
+    }, connection);
+
+    /// <summary>
+    /// Releases the writer's turn. Commits the shared transaction first when nobody waits, when the batch is big or old
+    /// enough, or when the transaction was lost (then every session in the batch fails).
+    /// </summary>
+    private void FinishTurn(TaskCompletionSource? durable, Exception? failure)
+    {
+        try
+        {
+            if (durable is not null)
+            {
+                _durable.Add(durable);
+            }
+            if (_batch is not null)
+            {
+                if (TransactionLost())
+                {
+                    // SQLite rolled the whole transaction back (an I/O error, a full disk): the earlier sessions'
+                    // work went with it, so they fail rather than report a write that never happened.
+                    FailBatch(failure ?? new InvalidOperationException("The shared write transaction was rolled back."));
+                }
+                else if (Volatile.Read(ref _inside) <= 1 || _durable.Count >= MaxBatch || _closed
+                         || Stopwatch.GetElapsedTime(_batchStarted) >= MaxBatchAge)
+                {
+                    CommitBatch();
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inside);
+            _turn.Release();
+        }
+    }
+
+    private void CommitBatch()
+    {
+        var batch = _batch!;
+        _batch = null;
+        var waiting = _durable.ToArray();
+        _durable.Clear();
+        try
+        {
+            batch.Commit();
+            batch.Dispose();
+            Interlocked.Increment(ref _commits);
+        }
+        catch (Exception e)
+        {
+            Fail(waiting, e);
+            Discard(batch);
+            return;
+        }
+        foreach (var done in waiting)
+        {
+            done.TrySetResult();
+        }
+    }
+
+    private void FailBatch(Exception cause)
+    {
+        var batch = _batch!;
+        _batch = null;
+        var waiting = _durable.ToArray();
+        _durable.Clear();
+        Fail(waiting, cause);
+        Discard(batch);
+    }
+
+    private static void Fail(TaskCompletionSource[] waiting, Exception cause)
+    {
+        var unavailable = new ServiceUnavailableException("The shared commit failed; nothing of this request was written.", cause);
+        foreach (var done in waiting)
+        {
+            done.TrySetException(unavailable);
+        }
+    }
+
+    // After a failed commit or a lost transaction the connection is closed and the next session opens a fresh one.
+    private void Discard(SqliteTransaction batch)
+    {
+        try
+        {
+            batch.Dispose();
+        }
+        catch
+        {
+            // Already rolled back by SQLite; the connection is closed below in any case.
+        }
+        _connection?.Close();
+        _connection = null;
+    }
+
+    private bool TransactionLost() => _batch is not null
+        && (_connection is null || _connection.Connection.State != System.Data.ConnectionState.Open
+            || SQLitePCL.raw.sqlite3_get_autocommit(_connection.Connection.Handle) != 0);
+
+    private void Run(string sql) => _connection!.Prepare(sql, null, _batch).ExecuteNonQuery();
+
+    /// <summary>Stops taking sessions, lets those queued finish (their batch commits), and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _closed = true;
+        if (!await _turn.WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+            return;
+        }
+        try
+        {
+            if (_batch is not null)
+            {
+                CommitBatch();
+            }
+            _connection?.Close();
+            _connection = null;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+}
