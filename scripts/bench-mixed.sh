@@ -110,9 +110,11 @@ wrk_kind() {
   [ "$conns" -ge 8 ] && threads=2
   if [ "$script" = live ]; then
     wrk -t"$threads" -c"$conns" -d"$current_duration" --latency "$url/health/live" >"$out/mixed/$name.txt" 2>&1 &
+    wrk_pids+=($!)
   else
     BODIES="$bodies" RECORDS="$records" APIKEY="$key" RUN="$run_id" \
       wrk -t"$threads" -c"$conns" -d"$current_duration" --latency -s "$out/mixed/$script.lua" "$url" >"$out/mixed/$name.txt" 2>&1 &
+    wrk_pids+=($!)
   fi
 }
 
@@ -134,6 +136,7 @@ stats() {
 # scenario NAME CONNECTIONS: runs the kinds of one scenario at once; its results go to $out/mixed/NAME-<kind>.txt.
 scenario() {
   local name=$1 c=$2 s r w
+  wrk_pids=()
   case "$name" in
     live) wrk_kind "$name-live" "$c" live ;;
     baseline) r=$(( (c * 22 + 50) / 100 )); s=$((c - r)); wrk_kind "$name-search" "$s" search; wrk_kind "$name-read" "$r" read ;;
@@ -142,7 +145,7 @@ scenario() {
     half) w=$((c / 2)); s=$((c - w)); wrk_kind "$name-search" "$s" search; wrk_kind "$name-create" "$w" create ;;
     writes) wrk_kind "$name-create" "$c" create ;;
   esac
-  wait
+  wait "${wrk_pids[@]}" # only the wrk processes: the service runs in the background too
 }
 
 {
