@@ -73,6 +73,19 @@ public static class FirearmApi
         return TypedResults.Ok(saved.Record);
     }
 
+    /// <param name="caller">The authenticated agency.</param>
+    /// <param name="queries">The record reads.</param>
+    /// <param name="ct">The request's cancellation.</param>
+    /// <param name="status">Only records with this status.</param>
+    /// <param name="type">Only records of this weapon type.</param>
+    /// <param name="countryCode">Only records whose event took place in this country (ISO 3166-1 alpha-2).</param>
+    /// <param name="make">Only records of this make (any spelling the reference table knows).</param>
+    /// <param name="updatedSince">Only records changed at or after this instant; the page's <c>withdrawn</c> then lists the records withdrawn since then.</param>
+    /// <param name="externalId">
+    /// Only the caller's own record with this externalId (exact, case-sensitive): how a national system finds its record.
+    /// Another agency's externalId finds nothing, since externalIds are unique per agency only.
+    /// </param>
+    /// <param name="page">The page: <c>limit</c> and <c>cursor</c>.</param>
     private static async Task<Results<Ok<FirearmPage>, ProblemHttpResult>> List(
         Caller caller, FirearmQueries queries, CancellationToken ct,
         string? status, string? type, string? countryCode, string? make,
