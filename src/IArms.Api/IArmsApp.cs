@@ -110,6 +110,7 @@ public static class IArmsApp
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
         app.UseAuthentication();
+        app.UseRateLimits();
         app.UseAuthorization();
         app.UseMiddleware<AuditFailureMiddleware>();
         app.UseIdempotency();

@@ -74,7 +74,7 @@ public sealed record RateBudgetMetadata(string Budget);
 /// <summary>A request body that costs more than one permit (a batch search costs one per item).</summary>
 public interface IRateLimitCost
 {
-    /// <summary>The permits this request takes from its budget.</summary>
+    /// <summary>The permits this request takes from its budget (one is taken before the body is read, the rest after).</summary>
     int RateLimitCost { get; }
 }
 
@@ -111,7 +111,6 @@ public sealed class ApiRateLimiter(IOptions<RateLimitOptions> options) : IDispos
         }
         var settings = Options.For(budget);
         var slot = _windows.GetOrAdd((budget, partition), _ => new Window(settings));
-        // A batch larger than the whole budget could never run: it takes the whole window instead.
         var permits = Math.Clamp(cost, 1, settings.PermitLimit);
         slot.ReplenishIfDue();
         using var lease = await slot.Limiter.AcquireAsync(permits, ct);
@@ -177,45 +176,119 @@ public sealed class ApiRateLimiter(IOptions<RateLimitOptions> options) : IDispos
 }
 
 /// <summary>
-/// Counts every /api/v1 request against its caller's budget and answers <c>RateLimit-Limit</c>,
-/// <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> (seconds) on every response that reaches a route; beyond the
-/// budget, a 429 problem with <c>Retry-After</c>. Set on the API's root group inside the audit filter, so a refused
-/// request is audited (as <c>rate-limited</c>) like any other refusal.
+/// Counts every /api/v1 request against its caller's budget (its API key's, or its address's when it has no valid
+/// key) and answers <c>RateLimit-Limit</c>, <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> (seconds) on every
+/// response, refusals of authentication, authorization and binding included; beyond the budget, a 429 problem with
+/// <c>Retry-After</c>. It runs after authentication (so the key is known) and before authorization; a refused request
+/// is audited with outcome <c>rate-limited</c> and, like a denial, not answered if that entry cannot be written.
 /// </summary>
-public sealed class RateLimitFilter(ApiRateLimiter limiter) : IEndpointFilter
+public sealed class RateLimitMiddleware(
+    RequestDelegate next, ApiRateLimiter limiter, Audit.AuditLog audit, TimeProvider clock, ILogger<RateLimitMiddleware> logger)
 {
     public const string LimitHeader = "RateLimit-Limit";
     public const string RemainingHeader = "RateLimit-Remaining";
     public const string ResetHeader = "RateLimit-Reset";
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>The budget and partition a request was counted in, for <see cref="RateLimitCostFilter"/>.</summary>
+    internal const string ChargedItem = "iarms:rate-limit";
+
+    public async Task InvokeAsync(HttpContext http)
     {
-        if (!limiter.Options.Enabled)
+        if (!limiter.Options.Enabled || !http.Request.Path.StartsWithSegments(IArmsApp.ApiBase, StringComparison.Ordinal))
         {
-            return await next(context);
+            await next(http);
+            return;
         }
-        var http = context.HttpContext;
         var budget = http.GetEndpoint()?.Metadata.GetMetadata<RateBudgetMetadata>()?.Budget
             ?? (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RateBudgets.Reads : RateBudgets.Writes);
         var partition = http.User.Identity?.IsAuthenticated == true
             ? "key:" + Caller.From(http.User).KeyId.ToString(CultureInfo.InvariantCulture)
             : "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "");
-        var cost = context.Arguments.OfType<IRateLimitCost>().Sum(a => a.RateLimitCost);
-
-        var decision = await limiter.AcquireAsync(budget, partition, Math.Max(1, cost), http.RequestAborted);
-        var headers = http.Response.Headers;
-        headers[LimitHeader] = decision.Limit.ToString(CultureInfo.InvariantCulture);
-        headers[RemainingHeader] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
-        headers[ResetHeader] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
-        if (!decision.Acquired)
+        var decision = await limiter.AcquireAsync(budget, partition, 1, http.RequestAborted);
+        http.Items[ChargedItem] = (budget, partition);
+        if (decision.Acquired)
         {
-            headers.RetryAfter = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                $"Your key has used its {budget} budget of {decision.Limit} per window{(cost > 1 ? $" (this request costs {cost})" : "")}. " +
-                $"Retry after {decision.ResetSeconds} seconds; the other budgets are not affected.",
-                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.");
+            SetHeaders(http, decision);
+            await next(http);
+            return;
         }
-        return await next(context);
+        try
+        {
+            await audit.WriteAsync(Audit.AuditEntries.For(http, clock, Audit.AuditOutcomes.RateLimited, StatusCodes.Status429TooManyRequests), [], CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogCritical(e, "The audit entry of a rate-limited request could not be written");
+            await Audit.AuditEntries.Unavailable(http, "The request could not be audited, so it was not answered. Retry in a few seconds.").ExecuteAsync(http);
+            return;
+        }
+        SetHeaders(http, decision);
+        await TooMany(http, budget, decision, 1).ExecuteAsync(http);
+    }
+
+    /// <summary>The latest decision about the request, written into the headers as the response starts.</summary>
+    private const string DecisionItem = "iarms:rate-limit-decision";
+
+    /// <summary>
+    /// Sets the headers as the response starts, not now: the exception handler clears the headers of a request that
+    /// failed to bind before it writes its 400, and those answers must carry them too.
+    /// </summary>
+    internal static void SetHeaders(HttpContext http, ApiRateLimiter.Decision decision)
+    {
+        var first = !http.Items.ContainsKey(DecisionItem);
+        http.Items[DecisionItem] = decision;
+        if (!first)
+        {
+            return;
+        }
+        http.Response.OnStarting(state =>
+        {
+            var context = (HttpContext)state;
+            if (context.Items[DecisionItem] is ApiRateLimiter.Decision latest)
+            {
+                var headers = context.Response.Headers;
+                headers[LimitHeader] = latest.Limit.ToString(CultureInfo.InvariantCulture);
+                headers[RemainingHeader] = latest.Remaining.ToString(CultureInfo.InvariantCulture);
+                headers[ResetHeader] = latest.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+            }
+            return Task.CompletedTask;
+        }, http);
+    }
+
+    internal static ProblemHttpResult TooMany(HttpContext http, string budget, ApiRateLimiter.Decision decision, int cost)
+    {
+        http.Response.Headers.RetryAfter = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            $"Your key has used its {budget} budget of {decision.Limit} per window{(cost > 1 ? $" (this request costs {cost})" : "")}. " +
+            $"Retry after {decision.ResetSeconds} seconds; the other budgets are not affected.",
+            statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.");
+    }
+}
+
+/// <summary>
+/// Charges a request that costs more than one permit (a batch search: one per item) the rest of its cost, once its body
+/// is bound: <see cref="RateLimitMiddleware"/> has taken the first permit before the body was read. Set on the API's
+/// root group inside the audit filter, so its 429 is audited too.
+/// </summary>
+public sealed class RateLimitCostFilter(ApiRateLimiter limiter) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var cost = context.Arguments.OfType<IRateLimitCost>().Sum(a => a.RateLimitCost);
+        if (cost <= 1 || http.Items[RateLimitMiddleware.ChargedItem] is not (string budget, string partition))
+        {
+            return await next(context);
+        }
+        // A batch larger than the whole budget could never run: it takes the whole window instead.
+        var rest = Math.Min(cost, limiter.Options.For(budget).PermitLimit) - 1;
+        if (rest < 1)
+        {
+            return await next(context);
+        }
+        var decision = await limiter.AcquireAsync(budget, partition, rest, http.RequestAborted);
+        RateLimitMiddleware.SetHeaders(http, decision);
+        return decision.Acquired ? await next(context) : RateLimitMiddleware.TooMany(http, budget, decision, cost);
     }
 }
 
@@ -231,10 +304,13 @@ public static class RateLimitExtensions
         return services;
     }
 
-    /// <summary>Counts every route of the group against its caller's budgets (see <see cref="RateLimitFilter"/>).</summary>
+    /// <summary>
+    /// Declares the group's routes rate-limited and charges multi-permit requests their full cost (see
+    /// <see cref="RateLimitMiddleware"/>, which counts every request, and <see cref="RateLimitCostFilter"/>).
+    /// </summary>
     public static RouteGroupBuilder WithRateLimits(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter<RateLimitFilter>();
+        group.AddEndpointFilter<RateLimitCostFilter>();
         group.WithMetadata(new RateLimitedMetadata());
         group.ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
@@ -243,4 +319,14 @@ public static class RateLimitExtensions
     /// <summary>Counts the route's requests against <paramref name="budget"/> (one of <see cref="RateBudgets"/>) instead of the one its method implies.</summary>
     public static RouteHandlerBuilder RateBudget(this RouteHandlerBuilder builder, string budget) =>
         builder.WithMetadata(new RateBudgetMetadata(budget));
+}
+
+public static class RateLimitMiddlewareExtensions
+{
+    /// <summary>Counts every /api/v1 request against its caller's budget; after authentication, before authorization.</summary>
+    public static WebApplication UseRateLimits(this WebApplication app)
+    {
+        app.UseMiddleware<RateLimitMiddleware>();
+        return app;
+    }
 }

@@ -81,6 +81,36 @@ public class RateLimitTests : ApiFixture
     }
 
     [Test]
+    public async Task RefusalsBeforeTheRouteCarryTheHeadersToo()
+    {
+        using var client = await NewKeyAsync("search");
+        var unreadable = await client.PostRawAsync("/api/v1/searches", """{"SerialNumber":"RL 3001","purpose":"seizure"}""");
+        await unreadable.ExpectFieldErrorAsync("SerialNumber");
+        Assert.That(Header(unreadable, "RateLimit-Remaining"), Is.EqualTo(4), "An unreadable body costs a search too.");
+
+        var forbidden = await client.PostJsonAsync("/api/v1/firearms", Firearm("RL-3002"));
+        await forbidden.ExpectProblemAsync(HttpStatusCode.Forbidden);
+        Assert.That(Header(forbidden, "RateLimit-Limit"), Is.EqualTo(20));
+
+        using var anonymous = App.ClientWithKey(null);
+        var unauthenticated = await anonymous.GetAsync("/api/v1/agencies");
+        await unauthenticated.ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.That(Header(unauthenticated, "RateLimit-Limit"), Is.EqualTo(20), "Calls without a key are counted by address.");
+    }
+
+    [Test]
+    public async Task ABatchLargerThanTheWholeBudgetTakesTheWholeWindowInsteadOfNeverRunning()
+    {
+        using var client = await NewKeyAsync("search");
+        var items = Enumerable.Range(1, 8).Select(i => new { @ref = $"r{i}", serialNumber = $"RL 40{i}" }).ToArray();
+
+        var response = await client.PostJsonAsync("/api/v1/searches/batch", new { purpose = "seizure", items });
+        Assert.That((await response.ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray(), Has.Count.EqualTo(8));
+        Assert.That(Header(response, "RateLimit-Remaining"), Is.EqualTo(0));
+        await (await SearchAsync(client)).ExpectProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Test]
     public async Task TwoKeysDoNotShareABudget()
     {
         using var first = await NewKeyAsync("search");
