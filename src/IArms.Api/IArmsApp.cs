@@ -55,6 +55,10 @@ public static class IArmsApp
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.AllowTrailingCommas = false;
+            // Strict binding: a field the contract does not name (a typo, PascalCase, a field of another version) is a
+            // 400 naming it, not silently dropped, so a client never believes it stored something it did not.
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.PropertyNameCaseInsensitive = false;
             o.SerializerOptions.Converters.Add(new NfcStringConverter());
         });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestSizeLimitMiddleware.MaxBodyBytes);
@@ -65,6 +69,8 @@ public static class IArmsApp
         services.AddAgencies();
 
         services.AddEndpointsApiExplorer();
+        services.AddSingleton<DeclaredQueryParameters>();
+        services.AddRateLimits();
         services.AddSwaggerGen(o =>
         {
             o.SwaggerDoc("v1", new OpenApiInfo
@@ -104,15 +110,17 @@ public static class IArmsApp
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
         app.UseAuthentication();
+        app.UseRateLimits();
         app.UseAuthorization();
         app.UseMiddleware<AuditFailureMiddleware>();
         app.UseIdempotency();
 
         app.MapHealth();
         app.MapMetrics();
-        // Every route is audited (outermost, so that refused requests are audited too) and its request validated
-        // by its FluentValidation validator, if it has one: both set once, here.
-        var api = app.MapGroup(ApiBase).AuditEveryRoute().WithValidation();
+        // Every route is audited (outermost, so that refused requests are audited too), counted against its caller's
+        // rate budget, refuses query parameters it does not declare, and has its request validated by its
+        // FluentValidation validator, if it has one: all set once, here.
+        var api = app.MapGroup(ApiBase).AuditEveryRoute().WithRateLimits().WithStrictQuery().WithValidation();
         api.MapAgencies();
         api.MapFirearms();
         api.MapAlerts();

@@ -18,12 +18,12 @@ public static class AgencyApi
     {
         var group = routes.MapGroup("/agencies").WithTags("Agencies");
 
-        group.MapGet("/", ListAgencies).RequireAuthorization(Policies.Any).Audited(AuditActions.AgencyList)
-            .WithName("ListAgencies").WithSummary("Lists the agencies (to address trace requests).");
+        group.MapGet("/", ListAgencies).RequireAuthorization(Policies.Any).ProducesValidationProblem().Audited(AuditActions.AgencyList)
+            .WithName("ListAgencies").WithSummary("Lists the agencies (to address trace requests), in code order, one page at a time.");
         group.MapPost("/", CreateAgency).RequireAuthorization(Policies.CentralAdmin).Audited(AuditActions.AgencyCreate)
             .WithName("CreateAgency").WithSummary("Registers an agency.");
         group.MapGet("/{code}/api-keys", ListKeys).RequireAuthorization(Roles.Admin).ProducesProblem(403).Audited(AuditActions.ApiKeyList)
-            .WithName("ListApiKeys").WithSummary("Lists an agency's keys (never their secrets).");
+            .WithName("ListApiKeys").WithSummary("Lists an agency's keys (never their secrets), oldest first, one page at a time.");
         group.MapPost("/{code}/api-keys", CreateKey).RequireAuthorization(Roles.Admin).ProducesProblem(403).Audited(AuditActions.ApiKeyCreate)
             .WithName("CreateApiKey").WithSummary("Issues an API key; the key is shown once, stored hashed.");
         group.MapDelete("/{code}/api-keys/{id:long}", RevokeKey).RequireAuthorization(Roles.Admin).ProducesProblem(403).ProducesProblem(409).Audited(AuditActions.ApiKeyRevoke)
@@ -54,8 +54,16 @@ public static class AgencyApi
         return services;
     }
 
-    private static async Task<Ok<IReadOnlyList<AgencyResponse>>> ListAgencies(AgencyQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.ListAsync(ct));
+    private static async Task<Results<Ok<AgencyPage>, ProblemHttpResult>> ListAgencies(
+        AgencyQueries queries, [AsParameters] PageRequest page, CancellationToken ct)
+    {
+        // Keyset on the code, the directory's order: the cursor carries the last code of the page.
+        if (page.TryRead("", out var take, out var afterCode) is { } badPage)
+        {
+            return badPage;
+        }
+        return TypedResults.Ok(await queries.ListAsync(afterCode, take, ct));
+    }
 
     private static async Task<Results<Created<AgencyResponse>, ProblemHttpResult>> CreateAgency(
         CreateAgencyRequest request, AgencyQueries queries, CancellationToken ct)
@@ -68,9 +76,13 @@ public static class AgencyApi
         return TypedResults.Created($"/api/v1/agencies/{created.Code}", created);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ApiKeyResponse>>, ProblemHttpResult>> ListKeys(
-        string code, Caller caller, AgencyQueries queries, CancellationToken ct)
+    private static async Task<Results<Ok<ApiKeyPage>, ProblemHttpResult>> ListKeys(
+        string code, Caller caller, AgencyQueries queries, [AsParameters] PageRequest page, CancellationToken ct)
     {
+        if (page.TryRead(0, out var take, out var afterId) is { } badPage)
+        {
+            return badPage;
+        }
         if (!caller.Manages(code))
         {
             return OtherAgency(code);
@@ -79,7 +91,7 @@ public static class AgencyApi
         {
             return Problems.NotFound($"No agency has code '{code}'.");
         }
-        return TypedResults.Ok(await queries.ListKeysAsync(code, ct));
+        return TypedResults.Ok(await queries.ListKeysAsync(code, afterId, take, ct));
     }
 
     private static async Task<Results<Created<ApiKeyCreatedResponse>, ProblemHttpResult>> CreateKey(

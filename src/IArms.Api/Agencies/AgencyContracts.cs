@@ -12,3 +12,13 @@ public sealed record ApiKeyCreatedResponse(long Id, string Key, string Prefix, I
 
 /// <summary>A key as listed to administrators: never the secret.</summary>
 public sealed record ApiKeyResponse(long Id, string Prefix, IReadOnlyList<string> Roles, string Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>One page of the agency directory, in code order; pass <c>nextCursor</c> back as <c>cursor</c> for the next, until it is null.</summary>
+/// <param name="Items">The agencies of this page.</param>
+/// <param name="NextCursor">The cursor of the next page; null on the last.</param>
+public sealed record AgencyPage(IReadOnlyList<AgencyResponse> Items, string? NextCursor);
+
+/// <summary>One page of an agency's keys, oldest first; pass <c>nextCursor</c> back as <c>cursor</c> for the next, until it is null.</summary>
+/// <param name="Items">The keys of this page (never their secrets).</param>
+/// <param name="NextCursor">The cursor of the next page; null on the last.</param>
+public sealed record ApiKeyPage(IReadOnlyList<ApiKeyResponse> Items, string? NextCursor);

@@ -1,3 +1,4 @@
+using IArms.Api.Infrastructure;
 using IArms.Api.Data;
 
 namespace IArms.Api.Agencies;
@@ -9,7 +10,9 @@ namespace IArms.Api.Agencies;
 /// </summary>
 public sealed class AgencyQueries(Db db, TimeProvider clock)
 {
-    private static readonly Sql SelectAgencies = new("SELECT code, name, NULLIF(country_code, '') AS country_code, created_at FROM agency ORDER BY code");
+    /// <summary>One page of the directory in code order, after <c>@afterCode</c> ('' for the first).</summary>
+    private static readonly Sql SelectAgencies = new(d =>
+        $"SELECT {d.Top("@take")} code, name, NULLIF(country_code, '') AS country_code, created_at FROM agency WHERE code > @afterCode ORDER BY code {d.Limit("@take")}");
 
     private static readonly Sql SelectAgencyId = new("SELECT id FROM agency WHERE code = @code");
 
@@ -22,11 +25,11 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
         "INSERT INTO api_key (agency_id, key_hash, key_prefix, roles, label, created_at)",
         "VALUES (@agencyId, @hash, @prefix, @roles, @label, @now)"));
 
-    private static readonly Sql SelectKeys = new("""
-        SELECT k.id, k.key_prefix AS prefix, k.roles, k.label, k.created_at, k.revoked_at
+    private static readonly Sql SelectKeys = new(d => $"""
+        SELECT {d.Top("@take")} k.id, k.key_prefix AS prefix, k.roles, k.label, k.created_at, k.revoked_at
         FROM api_key k JOIN agency a ON a.id = k.agency_id
-        WHERE a.code = @code
-        ORDER BY k.id
+        WHERE a.code = @code AND k.id > @afterId
+        ORDER BY k.id {d.Limit("@take")}
         """);
 
     // The key to revoke, held until the revocation commits, so that two revocations of HQ's last two admin keys queue.
@@ -60,11 +63,12 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
         WHERE k.key_hash = @hash AND k.revoked_at IS NULL
         """);
 
-    public async Task<IReadOnlyList<AgencyResponse>> ListAsync(CancellationToken ct)
+    public async Task<AgencyPage> ListAsync(string afterCode, int limit, CancellationToken ct)
     {
         await using var session = await db.ReadAsync(ct);
-        var rows = await session.QueryAsync<AgencyRow>(SelectAgencies);
-        return rows.Select(r => new AgencyResponse(r.Code, r.Name, r.CountryCode, r.CreatedAt)).ToList();
+        var rows = await session.QueryAsync<AgencyRow>(SelectAgencies, new { afterCode, take = limit + 1 });
+        var items = rows.Take(limit).Select(r => new AgencyResponse(r.Code, r.Name, r.CountryCode, r.CreatedAt)).ToList();
+        return new AgencyPage(items, rows.Count > limit ? Cursor.Encode(items[^1].Code) : null);
     }
 
     public async Task<long?> FindIdAsync(string code, CancellationToken ct)
@@ -108,11 +112,14 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
         return new ApiKeyCreatedResponse(id, key, prefix, [.. ApiKeys.SplitRoles(joined).Order(StringComparer.Ordinal)], label, now);
     }
 
-    public async Task<IReadOnlyList<ApiKeyResponse>> ListKeysAsync(string code, CancellationToken ct)
+    public async Task<ApiKeyPage> ListKeysAsync(string code, long afterId, int limit, CancellationToken ct)
     {
         await using var session = await db.PrimaryAsync(ct);
-        var rows = await session.QueryAsync<KeyRow>(SelectKeys, new { code });
-        return rows.Select(r => new ApiKeyResponse(r.Id, r.Prefix, [.. ApiKeys.SplitRoles(r.Roles).Order(StringComparer.Ordinal)], r.Label, r.CreatedAt, r.RevokedAt)).ToList();
+        var rows = await session.QueryAsync<KeyRow>(SelectKeys, new { code, afterId, take = limit + 1 });
+        var items = rows.Take(limit)
+            .Select(r => new ApiKeyResponse(r.Id, r.Prefix, [.. ApiKeys.SplitRoles(r.Roles).Order(StringComparer.Ordinal)], r.Label, r.CreatedAt, r.RevokedAt))
+            .ToList();
+        return new ApiKeyPage(items, rows.Count > limit ? Cursor.Encode(items[^1].Id) : null);
     }
 
     public enum RevokeOutcome { Revoked, AlreadyRevoked, NotFound, LastCentralAdmin }

@@ -81,5 +81,8 @@ public static class AuditOutcomes
     public const string Denied = "denied";
     public const string FailedAuthentication = "failed-authentication";
 
-    public static readonly IReadOnlyList<string> All = [Allowed, Denied, FailedAuthentication];
+    /// <summary>Refused with 429: the caller's key had used its rate budget.</summary>
+    public const string RateLimited = "rate-limited";
+
+    public static readonly IReadOnlyList<string> All = [Allowed, Denied, FailedAuthentication, RateLimited];
 }

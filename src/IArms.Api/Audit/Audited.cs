@@ -122,7 +122,12 @@ public sealed class AuditFilter(AuditLog audit, TimeProvider clock, ILogger<Audi
         {
             return result;
         }
-        var outcome = code == StatusCodes.Status403Forbidden ? AuditOutcomes.Denied : AuditOutcomes.Allowed;
+        var outcome = code switch
+        {
+            StatusCodes.Status403Forbidden => AuditOutcomes.Denied,
+            StatusCodes.Status429TooManyRequests => AuditOutcomes.RateLimited,
+            _ => AuditOutcomes.Allowed,
+        };
         var entry = AuditEntries.For(http, clock, outcome, code, location);
         http.Items[AuditFailureMiddleware.AuditedItem] = true;
         try

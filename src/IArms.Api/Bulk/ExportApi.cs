@@ -58,7 +58,7 @@ public static class ExportApi
             var page = query;
             while (true)
             {
-                var (items, last) = await queries.PageAsync(session, page, caller);
+                var (items, _, last) = await queries.PageAsync(session, page, caller);
                 foreach (var record in items.Where(r => owner != "me" || r.OwnerAgency == caller.AgencyCode))
                 {
                     var row = ToRequest(record);

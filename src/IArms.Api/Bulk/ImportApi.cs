@@ -38,7 +38,7 @@ public static class ImportApi
             .WithSummary("Uploads NDJSON or CSV records; answers 202 with the job, which upserts them by externalId in the background.");
         group.MapGet("/", List).ProducesValidationProblem()
             .Audited(AuditActions.ImportList).WithName("ListImports").WithSummary("The agency's import jobs, newest first.");
-        group.MapGet("/{id:long}", Get).ProducesProblem(404)
+        group.MapGet("/{id:long}", Get).ProducesProblem(404).WithETag()
             .Audited(AuditActions.ImportRead).WithName("GetImport").WithSummary("One import job: status and counts.");
         group.MapGet("/{id:long}/errors", Errors).ProducesProblem(404).ProducesValidationProblem()
             .Audited(AuditActions.ImportErrors).WithName("ListImportErrors").WithSummary("The job's rejected rows, in file order, with the errors a single POST would answer.");

@@ -6,6 +6,8 @@ using IArms.Api.Search;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
+using IArms.Api.Infrastructure;
+
 namespace IArms.Api.Bulk;
 
 /// <summary>Options of the <c>IArms:Imports</c> section.</summary>
@@ -203,7 +205,13 @@ public sealed class ImportWorker(
             catch (JsonException e)
             {
                 var field = ImportColumns.FieldOf(e);
-                return (row, null, new() { [field] = [field == "row" ? "The line is not a JSON object." : $"'{field}' has a value of the wrong type or form."] });
+                var described = ProblemExceptionHandler.Describe(e);
+                return (row, null, new()
+                {
+                    [field] = [field == "row" ? "The line is not a JSON object."
+                        : described.UnknownField ? described.Message
+                        : $"'{field}' has a value of the wrong type or form."],
+                });
             }
             if (request is null)
             {

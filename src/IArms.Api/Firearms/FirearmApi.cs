@@ -21,15 +21,15 @@ public static class FirearmApi
             .ProducesProblem(409).Idempotent()
             .Audited(AuditActions.FirearmCreate).WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
         group.MapGet("/", List).RequireAuthorization(Roles.Search).ProducesValidationProblem()
-            .Audited(AuditActions.FirearmList).WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time.");
-        group.MapGet("/{id:long}", Get).RequireAuthorization(Roles.Search).ProducesProblem(404)
+            .Audited(AuditActions.FirearmList).WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time; with updatedSince, also the records withdrawn since then.");
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Roles.Search).ProducesProblem(404).WithETag()
             .Audited(AuditActions.FirearmRead).WithName("GetFirearm").WithSummary("Reads one record with its ETag.");
         group.MapPut("/{id:long}", Replace).RequireAuthorization(Roles.Record)
-            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428)
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).RequiresIfMatch()
             .Audited(AuditActions.FirearmReplace).WithName("ReplaceFirearm").WithSummary("Replaces the owner's record; If-Match with the current ETag is required.");
         group.MapDelete("/{id:long}", Withdraw).RequireAuthorization(Roles.Record)
-            .ProducesProblem(403).ProducesProblem(404)
-            .Audited(AuditActions.FirearmWithdraw).WithName("WithdrawFirearm").WithSummary("Withdraws the owner's record.");
+            .ProducesProblem(403).ProducesProblem(404).RequiresIfMatch()
+            .Audited(AuditActions.FirearmWithdraw).WithName("WithdrawFirearm").WithSummary("Withdraws the owner's record; If-Match with the current ETag is required.");
         return group;
     }
 
@@ -73,10 +73,23 @@ public static class FirearmApi
         return TypedResults.Ok(saved.Record);
     }
 
+    /// <param name="caller">The authenticated agency.</param>
+    /// <param name="queries">The record reads.</param>
+    /// <param name="ct">The request's cancellation.</param>
+    /// <param name="status">Only records with this status.</param>
+    /// <param name="type">Only records of this weapon type.</param>
+    /// <param name="countryCode">Only records whose event took place in this country (ISO 3166-1 alpha-2).</param>
+    /// <param name="make">Only records of this make (any spelling the reference table knows).</param>
+    /// <param name="updatedSince">Only records changed at or after this instant; the page's <c>withdrawn</c> then lists the records withdrawn since then.</param>
+    /// <param name="externalId">
+    /// Only the caller's own record with this externalId (exact, case-sensitive): how a national system finds its record.
+    /// Another agency's externalId finds nothing, since externalIds are unique per agency only.
+    /// </param>
+    /// <param name="page">The page: <c>limit</c> and <c>cursor</c>.</param>
     private static async Task<Results<Ok<FirearmPage>, ProblemHttpResult>> List(
         Caller caller, FirearmQueries queries, CancellationToken ct,
         string? status, string? type, string? countryCode, string? make,
-        DateTimeOffset? updatedSince, [AsParameters] PageRequest page)
+        DateTimeOffset? updatedSince, string? externalId, [AsParameters] PageRequest page)
     {
         if (ListFilterProblem(status, type, countryCode) is { } badFilter)
         {
@@ -87,7 +100,16 @@ public static class FirearmApi
             return badPage;
         }
 
-        var query = new FirearmListQuery(status, type, countryCode, string.IsNullOrWhiteSpace(make) ? null : make, updatedSince, afterId, take);
+        if (externalId is not null && (externalId.Length is 0 or > FirearmRequestValidator.MaxExternalIdLength))
+        {
+            return Problems.BadRequest("externalId", $"'externalId' must be 1 to {FirearmRequestValidator.MaxExternalIdLength} characters.");
+        }
+
+        var query = new FirearmListQuery(status, type, countryCode, string.IsNullOrWhiteSpace(make) ? null : make, updatedSince, afterId, take)
+        {
+            ExternalId = externalId,
+            IncludeWithdrawn = true,
+        };
         return TypedResults.Ok(await queries.ListAsync(query, caller, ct));
     }
 
@@ -97,13 +119,7 @@ public static class FirearmApi
     {
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            // Existence and ownership are still checked first, so that 428 never reveals a hidden record.
-            var visible = await queries.GetAsync(id, caller, ct);
-            if (visible is null)
-            {
-                return NotFound(id);
-            }
-            return visible.Record.OwnerAgency != caller.AgencyCode ? NotOwner(id) : Problems.PreconditionRequired();
+            return await MissingIfMatchAsync(id, caller, queries, ct);
         }
 
         var outcome = await service.UpdateAsync(id, current => Matches(ifMatch, current), request, caller, ct);
@@ -124,13 +140,35 @@ public static class FirearmApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Withdraw(
-        long id, Caller caller, FirearmService service, CancellationToken ct) =>
-        await service.WithdrawAsync(id, caller, ct) switch
+        long id, Caller caller, FirearmQueries queries, FirearmService service,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return await MissingIfMatchAsync(id, caller, queries, ct);
+        }
+        return await service.WithdrawAsync(id, current => Matches(ifMatch, current), caller, ct) switch
         {
             FirearmService.WithdrawOutcome.Withdrawn => TypedResults.NoContent(),
             FirearmService.WithdrawOutcome.NotOwner => NotOwner(id),
+            FirearmService.WithdrawOutcome.Stale => Problems.PreconditionFailed(),
             _ => NotFound(id),
         };
+    }
+
+    /// <summary>
+    /// The answer to a change sent without If-Match: existence and ownership are checked first, so that 428 never
+    /// reveals a hidden record nor tells another agency that it could change one by adding the header.
+    /// </summary>
+    private static async Task<ProblemHttpResult> MissingIfMatchAsync(long id, Caller caller, FirearmQueries queries, CancellationToken ct)
+    {
+        var visible = await queries.GetAsync(id, caller, ct);
+        if (visible is null)
+        {
+            return NotFound(id);
+        }
+        return visible.Record.OwnerAgency != caller.AgencyCode ? NotOwner(id) : Problems.PreconditionRequired();
+    }
 
     /// <summary>The 400 for a list filter outside its vocabulary (the list and the export share them), or null.</summary>
     internal static ProblemHttpResult? ListFilterProblem(string? status, string? type, string? countryCode) =>

@@ -61,5 +61,24 @@ public sealed record FirearmResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>One page of records; pass <see cref="NextCursor"/> back as <c>cursor</c> for the next, until it is null.</summary>
-public sealed record FirearmPage(IReadOnlyList<FirearmResponse> Items, string? NextCursor);
+/// <summary>
+/// One page of records; pass <c>nextCursor</c> back as <c>cursor</c> for the next, until it is null. With
+/// <c>updatedSince</c>, <c>withdrawn</c> lists the records withdrawn since then (tombstones), under the same cursor, so
+/// that a mirror applying both lists page by page stays exact; without it, <c>withdrawn</c> is empty.
+/// </summary>
+/// <param name="Items">The live records of this page, in id order.</param>
+/// <param name="NextCursor">The cursor of the next page; null on the last.</param>
+public sealed record FirearmPage(IReadOnlyList<FirearmResponse> Items, string? NextCursor)
+{
+    /// <summary>
+    /// The records of this page withdrawn since <c>updatedSince</c>: delete them from a mirror. Only records the
+    /// caller could see when they were withdrawn; empty without <c>updatedSince</c>.
+    /// </summary>
+    public IReadOnlyList<WithdrawnFirearm> Withdrawn { get; init; } = [];
+}
+
+/// <summary>A tombstone: a record withdrawn by its owner; it no longer answers reads, searches or traces.</summary>
+/// <param name="Id">The withdrawn record's id.</param>
+/// <param name="ExternalId">The owner's externalId of the record (it may since name a new record).</param>
+/// <param name="WithdrawnAt">When the owner withdrew it.</param>
+public sealed record WithdrawnFirearm(long Id, string ExternalId, DateTimeOffset WithdrawnAt);

@@ -39,7 +39,7 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         f.other_serials, f.make, f.model, f.calibre, f.type, f.canonical_make, f.canonical_calibre,
         f.country_of_manufacture, f.year_of_manufacture, f.import_marking, f.status, f.event_date,
         f.event_country_code, f.event_place, f.case_reference, f.obliterated_serial, f.visibility_scope, f.notes,
-        f.content_hash, f.created_at, f.updated_at
+        f.content_hash, f.created_at, f.updated_at, f.withdrawn_at
         """;
 
     /// <summary><c>SELECT</c> of a full <see cref="FirearmRow"/> from <c>firearm f JOIN agency a</c>, <c>f</c> optionally read through an index.</summary>
@@ -78,6 +78,12 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         /// lower-cased text (<c>ix_firearm_make_lower</c>) rather than by its canonical name (<c>ix_firearm_canonical_make</c>).
         /// </summary>
         MakeUnresolved = 64,
+
+        /// <summary>Only the caller's own record with <c>@externalId</c> (read through <c>ux_firearm_external</c>).</summary>
+        ExternalId = 128,
+
+        /// <summary>With <see cref="UpdatedSince"/>: withdrawn records too, so the list can answer their tombstones.</summary>
+        Withdrawn = 256,
     }
 
     /// <summary>
@@ -85,7 +91,7 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     /// <c>(@x IS NULL OR ...)</c> term would keep SQLite off the filter's index (its plan cannot depend on
     /// a parameter's value), so that a selective filter would scan the whole table at national scale.
     /// </summary>
-    public static readonly Sql[] SelectPages = [.. Enumerable.Range(0, 128).Select(i => BuildPage((ListFilters)i))];
+    public static readonly Sql[] SelectPages = [.. Enumerable.Range(0, 512).Select(i => BuildPage((ListFilters)i))];
 
     /// <summary>
     /// How many records changed since <c>@updatedSince</c>, counted up to <c>@limit</c>: few, and the page is read
@@ -99,7 +105,13 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
 
     private static Sql BuildPage(ListFilters filters)
     {
-        var where = new System.Text.StringBuilder(" WHERE f.withdrawn_at IS NULL AND f.id > @afterId");
+        var where = new System.Text.StringBuilder(filters.HasFlag(ListFilters.Withdrawn) && filters.HasFlag(ListFilters.UpdatedSince)
+            ? " WHERE f.id > @afterId"
+            : " WHERE f.withdrawn_at IS NULL AND f.id > @afterId");
+        if (filters.HasFlag(ListFilters.ExternalId))
+        {
+            where.Append(" AND f.owner_agency_id = @callerAgencyId AND f.external_id = @externalId");
+        }
         if (filters.HasFlag(ListFilters.Status))
         {
             where.Append(" AND f.status = @status");
@@ -163,7 +175,9 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
 
     private static readonly Sql CountRecords = new(d => $"SELECT COUNT(*) FROM (SELECT {d.Top("1")} 1 AS one FROM firearm {d.Limit("1")}) t");
 
-    private static readonly Sql Withdraw = new("UPDATE firearm SET withdrawn_at = @now, updated_at = @now WHERE id = @id AND withdrawn_at IS NULL");
+    /// <summary>Withdraws a record only if it is still at the version the writer read (If-Match on DELETE).</summary>
+    private static readonly Sql Withdraw = new(d =>
+        $"UPDATE firearm SET withdrawn_at = @now, updated_at = @now WHERE id = @id AND withdrawn_at IS NULL AND {d.RowVersionIs("", "@version")}");
 
     private static readonly Sql DeleteVisibility = new("DELETE FROM firearm_visibility WHERE firearm_id = @id");
 
@@ -184,19 +198,24 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     public async Task<FirearmPage> ListAsync(FirearmListQuery query, Caller caller, CancellationToken ct)
     {
         await using var session = await db.ReadAsync(ct);
-        var (items, last) = await PageAsync(session, query, caller);
-        return new FirearmPage(items, last is { } id ? Cursor.Encode(id) : null);
+        var page = await PageAsync(session, query, caller);
+        return new FirearmPage(page.Items, page.Last is { } id ? Cursor.Encode(id) : null) { Withdrawn = page.Withdrawn };
     }
 
-    /// <summary>One page of the list on <paramref name="session"/> (an export reads every page in one snapshot); the last id when more follow.</summary>
-    public async Task<(IReadOnlyList<FirearmResponse> Items, long? Last)> PageAsync(SqlSession session, FirearmListQuery query, Caller caller)
+    /// <summary>One page of the list: its live records, its tombstones (when asked for), and the last id when more follow.</summary>
+    public sealed record PageRows(IReadOnlyList<FirearmResponse> Items, IReadOnlyList<WithdrawnFirearm> Withdrawn, long? Last);
+
+    /// <summary>One page of the list on <paramref name="session"/> (an export reads every page in one snapshot).</summary>
+    public async Task<PageRows> PageAsync(SqlSession session, FirearmListQuery query, Caller caller)
     {
         var filters = (query.Status is null ? 0 : ListFilters.Status)
             | (query.Type is null ? 0 : ListFilters.Type)
             | (query.CountryCode is null ? 0 : ListFilters.Country)
             | (query.Make is null ? 0 : ListFilters.Make)
             | (query.Make is not null && canonicalizer.CanonicalMake(query.Make) is null ? ListFilters.MakeUnresolved : 0)
-            | (query.UpdatedSince is null ? 0 : ListFilters.UpdatedSince);
+            | (query.UpdatedSince is null ? 0 : ListFilters.UpdatedSince)
+            | (query.ExternalId is null ? 0 : ListFilters.ExternalId)
+            | (query.IncludeWithdrawn && query.UpdatedSince is not null ? ListFilters.Withdrawn : 0);
         if (query.UpdatedSince is { } since
             && await session.QuerySingleAsync<long>(CountUpdatedSince, new { updatedSince = since.ToUniversalTime(), limit = RecentChangesLimit }) < RecentChangesLimit)
         {
@@ -211,6 +230,7 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
             make = query.Make?.Trim().ToLowerInvariant(),
             canonicalMake = query.Make is null ? null : canonicalizer.CanonicalMake(query.Make),
             updatedSince = query.UpdatedSince?.ToUniversalTime(),
+            externalId = query.ExternalId,
             take = query.Limit + 1,
             callerAgencyId = caller.AgencyId,
             callerCountry = caller.CountryCode,
@@ -221,7 +241,11 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         {
             rows.RemoveAt(rows.Count - 1);
         }
-        return (await ToResponsesAsync(session, rows), hasMore ? rows[^1].Id : null);
+        // One keyset over both: a tombstone takes its place in id order, so the same cursor pages through both lists.
+        var live = rows.Where(r => r.WithdrawnAt is null).ToList();
+        var withdrawn = rows.Where(r => r.WithdrawnAt is not null)
+            .Select(r => new WithdrawnFirearm(r.Id, r.ExternalId, r.WithdrawnAt!.Value)).ToList();
+        return new PageRows(await ToResponsesAsync(session, live), withdrawn, hasMore ? rows[^1].Id : null);
     }
 
     /// <summary>True once any record exists, withdrawn or not (demo data goes only into an empty database).</summary>
@@ -255,8 +279,9 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     public static Task<long?> UpdateAsync(SqlSession session, StoredFirearm record) =>
         session.QuerySingleOrDefaultAsync<long?>(Update, record);
 
-    public static Task WithdrawAsync(SqlSession session, long id, DateTimeOffset now) =>
-        session.ExecuteAsync(Withdraw, new { id, now });
+    /// <summary>True when the record was withdrawn; false when it was not at <paramref name="version"/> any more.</summary>
+    public static async Task<bool> WithdrawAsync(SqlSession session, long id, long version, DateTimeOffset now) =>
+        await session.ExecuteAsync(Withdraw, new { id, version, now }) == 1;
 
     /// <summary>Replaces the record's country list (restricted visibility).</summary>
     public static async Task WriteVisibilityAsync(SqlSession session, StoredFirearm record, bool replacing)
@@ -341,5 +366,6 @@ public sealed class FirearmRow : FirearmColumns
     public string OwnerAgency { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? WithdrawnAt { get; set; }
     public long Version { get; set; }
 }

@@ -10,13 +10,14 @@ public sealed class FirearmRequestValidator : AbstractValidator<FirearmRequest>
 {
     public const int MaxOtherSerials = 10;
     public const int MaxVisibilityCountries = 250;
+    public const int MaxExternalIdLength = 100;
 
     public FirearmRequestValidator(TimeProvider clock)
     {
         DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         string Listing(IEnumerable<string> words) => string.Join(", ", words);
 
-        RuleFor(x => x.ExternalId).NotEmpty().MaximumLength(100).SafeIdentifier();
+        RuleFor(x => x.ExternalId).NotEmpty().MaximumLength(MaxExternalIdLength).SafeIdentifier();
         RuleFor(x => x.SerialNumber).NotEmpty().MaximumLength(64).SafeIdentifier()
             .Must(s => SerialNormalizer.Normalize(s).Length > 0)
             .WithMessage("'serialNumber' must contain at least one letter or digit.");

@@ -182,9 +182,10 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
         }
     }
 
-    public enum WithdrawOutcome { Withdrawn, NotFound, NotOwner }
+    public enum WithdrawOutcome { Withdrawn, NotFound, NotOwner, Stale }
 
-    public async Task<WithdrawOutcome> WithdrawAsync(long id, Caller caller, CancellationToken ct)
+    /// <summary>Withdraws the record if <paramref name="precondition"/> accepts its current version (the If-Match check).</summary>
+    public async Task<WithdrawOutcome> WithdrawAsync(long id, Func<long, bool> precondition, Caller caller, CancellationToken ct)
     {
         SerialIndex.KeyChanges keys;
         await using (var session = await db.WriteAsync(ct))
@@ -199,7 +200,11 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
                 return WithdrawOutcome.NotOwner;
             }
             var now = clock.GetUtcNow();
-            await FirearmQueries.WithdrawAsync(session, id, now);
+            // The withdrawal re-checks the version, so a writer that commits in between still loses.
+            if (!precondition(current.Version) || !await FirearmQueries.WithdrawAsync(session, id, current.Version, now))
+            {
+                return WithdrawOutcome.Stale;
+            }
             keys = await SerialIndex.ReplaceAsync(session, id, null, existed: true);
             // Open requests can no longer be answered, must not fall overdue, and must not keep sharing the record.
             await TracingQueries.CloseRequestsOfFirearmAsync(session, id, now);
@@ -260,4 +265,11 @@ public interface IFirearmCanonicalizer
 }
 
 /// <summary>Filters and position of one page of <c>GET /firearms</c>.</summary>
-public sealed record FirearmListQuery(string? Status, string? Type, string? CountryCode, string? Make, DateTimeOffset? UpdatedSince, long AfterId, int Limit);
+public sealed record FirearmListQuery(string? Status, string? Type, string? CountryCode, string? Make, DateTimeOffset? UpdatedSince, long AfterId, int Limit)
+{
+    /// <summary>Only the caller's own record with this externalId (exact): how a national system finds its record.</summary>
+    public string? ExternalId { get; init; }
+
+    /// <summary>With <see cref="UpdatedSince"/>: answer the records withdrawn since then as tombstones too.</summary>
+    public bool IncludeWithdrawn { get; init; }
+}

@@ -49,6 +49,26 @@ public static class Cursor
     /// </summary>
     public static ProblemHttpResult? TryPage(int? limit, string? cursor, long start, out int take, out long position)
     {
+        position = start;
+        if (TryPage(limit, null, "", out take, out _) is { } bad)
+        {
+            return bad;
+        }
+        if (cursor is null)
+        {
+            return null;
+        }
+        if (DecodeId(cursor) is not { } decoded)
+        {
+            return BadCursor();
+        }
+        position = decoded;
+        return null;
+    }
+
+    /// <summary>As <see cref="TryPage(int?, string?, long, out int, out long)"/>, for a list keyed on text (a code) rather than an id.</summary>
+    public static ProblemHttpResult? TryPage(int? limit, string? cursor, string start, out int take, out string position)
+    {
         take = Math.Min(limit ?? DefaultLimit, MaxLimit);
         position = start;
         if (take < 1)
@@ -59,11 +79,14 @@ public static class Cursor
         {
             return null;
         }
-        if (DecodeId(cursor) is not { } decoded)
+        if (DecodeText(cursor) is not { } decoded)
         {
-            return Problems.BadRequest("cursor", "'cursor' is not a cursor this service issued; start again without it.");
+            return BadCursor();
         }
         position = decoded;
         return null;
     }
+
+    private static ProblemHttpResult BadCursor() =>
+        Problems.BadRequest("cursor", "'cursor' is not a cursor this service issued; start again without it.");
 }

@@ -15,4 +15,8 @@ public sealed record PageRequest([FromQuery(Name = "limit")] int? Limit = null, 
     /// </summary>
     public ProblemHttpResult? TryRead(long start, out int take, out long position) =>
         Infrastructure.Cursor.TryPage(Limit, Cursor, start, out take, out position);
+
+    /// <summary>As <see cref="TryRead(long, out int, out long)"/>, for a list keyed on text (a code) rather than an id.</summary>
+    public ProblemHttpResult? TryRead(string start, out int take, out string position) =>
+        Infrastructure.Cursor.TryPage(Limit, Cursor, start, out take, out position);
 }

@@ -60,8 +60,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
         if (bad.InnerException is JsonException json)
         {
-            var field = JsonPathToField(json.Path);
-            var message = json.Path is null ? "The request body is not valid JSON." : $"The value at '{field}' is malformed or of the wrong type.";
+            var (field, message, _) = Describe(json);
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
             {
                 Status = 400,
@@ -94,6 +93,31 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
         return new ProblemDetails { Status = bad.StatusCode, Title = "The request is malformed." };
     }
+
+    /// <summary>
+    /// The field a body's JSON error is about, in the client's words, and what is wrong with it: an unknown field (the
+    /// bodies are bound strictly, <see cref="System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow"/>,
+    /// case-sensitive), or a value that is malformed or of the wrong type. Never names a .NET type.
+    /// </summary>
+    internal static (string Field, string Message, bool UnknownField) Describe(JsonException json)
+    {
+        var unknown = UnmappedMember().Match(json.Message);
+        if (unknown.Success)
+        {
+            var name = unknown.Groups["name"].Value;
+            var path = JsonPathToField(json.Path);
+            // The serializer's path ends at the unknown property already, or at the object that holds it.
+            var field = path == "body" ? name : path.EndsWith(name, StringComparison.Ordinal) ? path : $"{path}.{name}";
+            return (field, $"'{field}' is not a field of this request. Field names are camelCase and case-sensitive; see the contract for the fields accepted.", true);
+        }
+        var at = JsonPathToField(json.Path);
+        return json.Path is null
+            ? ("body", "The request body is not valid JSON.", false)
+            : (at, $"The value at '{at}' is malformed or of the wrong type.", false);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^The JSON property '(?<name>[^']*)' could not be mapped")]
+    private static partial System.Text.RegularExpressions.Regex UnmappedMember();
 
     [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"[^\"]* (?<name>\\w+)\" from \"(?<value>.*)\"\\.$")]
     private static partial System.Text.RegularExpressions.Regex BindFailure();

@@ -44,13 +44,13 @@ public static class ReferenceApi
         return services;
     }
 
-    private static Results<Ok<IReadOnlyList<ReferenceEntryResponse>>, ProblemHttpResult> ListMakes(ReferenceCatalog catalog, string? q = null, int? limit = null) =>
+    private static Results<Ok<ReferenceEntryPage>, ProblemHttpResult> ListMakes(ReferenceCatalog catalog, string? q = null, int? limit = null) =>
         List(catalog.Makes, q, limit);
 
-    private static Results<Ok<IReadOnlyList<ReferenceEntryResponse>>, ProblemHttpResult> ListCalibres(ReferenceCatalog catalog, string? q = null, int? limit = null) =>
+    private static Results<Ok<ReferenceEntryPage>, ProblemHttpResult> ListCalibres(ReferenceCatalog catalog, string? q = null, int? limit = null) =>
         List(catalog.Calibres, q, limit);
 
-    private static Results<Ok<IReadOnlyList<ReferenceEntryResponse>>, ProblemHttpResult> List(ReferenceResolver resolver, string? q, int? limit)
+    private static Results<Ok<ReferenceEntryPage>, ProblemHttpResult> List(ReferenceResolver resolver, string? q, int? limit)
     {
         if (limit is < 1 or > 500)
         {
@@ -60,16 +60,16 @@ public static class ReferenceApi
         {
             var all = resolver.Entries.Take(limit ?? resolver.Entries.Count)
                 .Select(e => new ReferenceEntryResponse(e.Id, e.CanonicalName, e.CountryCode, e.Aliases, null)).ToList();
-            return TypedResults.Ok<IReadOnlyList<ReferenceEntryResponse>>(all);
+            return TypedResults.Ok(new ReferenceEntryPage(all, null));
         }
         var matches = resolver.Suggest(q, limit ?? DefaultLimit)
             .Select(m => new ReferenceEntryResponse(m.Entry.Id, m.Entry.CanonicalName, m.Entry.CountryCode, m.Entry.Aliases, Math.Round(m.Score, 3)))
             .ToList();
-        return TypedResults.Ok<IReadOnlyList<ReferenceEntryResponse>>(matches);
+        return TypedResults.Ok(new ReferenceEntryPage(matches, null));
     }
 
-    private static Ok<IReadOnlyList<FirearmTypeResponse>> ListTypes() =>
-        TypedResults.Ok<IReadOnlyList<FirearmTypeResponse>>(FirearmTypes.All.Select(t => new FirearmTypeResponse(t.Code, t.DisplayName, t.Description)).ToList());
+    private static Ok<FirearmTypePage> ListTypes() =>
+        TypedResults.Ok(new FirearmTypePage([.. FirearmTypes.All.Select(t => new FirearmTypeResponse(t.Code, t.DisplayName, t.Description))], null));
 
     private static Task<Results<Created<ReferenceChangeResponse>, ProblemHttpResult>> CreateMake(CreateMakeRequest request, ReferenceService service, CancellationToken ct) =>
         Create(() => service.AddEntryAsync(ReferenceKind.Make, request.CanonicalName!, request.CountryCode, request.Aliases ?? [], ct), "makes");

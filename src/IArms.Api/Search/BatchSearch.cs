@@ -9,7 +9,11 @@ namespace IArms.Api.Search;
 /// A batch of serial searches for one purpose and case, e.g. a cache of seized weapons: up to
 /// <see cref="BatchSearchApi.MaxItems"/> items, each with its own <c>ref</c> echoed back.
 /// </summary>
-public sealed record BatchSearchRequest(string? Purpose, string? CaseReference, IReadOnlyList<BatchSearchItem>? Items);
+public sealed record BatchSearchRequest(string? Purpose, string? CaseReference, IReadOnlyList<BatchSearchItem>? Items) : IRateLimitCost
+{
+    /// <summary>A batch costs the searches budget one permit per item, as the same searches sent one by one would.</summary>
+    int IRateLimitCost.RateLimitCost => Items?.Count ?? 1;
+}
 
 /// <summary>One serial of a batch; <c>make</c>, <c>calibre</c> and <c>type</c> narrow and rank as in a single search.</summary>
 public sealed record BatchSearchItem(string? Ref, string? SerialNumber, string? Make, string? Calibre, string? Type);
@@ -44,7 +48,7 @@ public static class BatchSearchApi
     /// <summary>Adds <c>POST /searches/batch</c> to the search group.</summary>
     public static RouteGroupBuilder MapBatchSearch(this RouteGroupBuilder group)
     {
-        group.MapPost("/batch", SearchBatch).Audited(AuditActions.SearchBatch)
+        group.MapPost("/batch", SearchBatch).Audited(AuditActions.SearchBatch).RateBudget(RateBudgets.Searches)
             .WithName("SearchSerialBatch")
             .WithSummary("Searches up to 1,000 serials in one request; each item is its own audited search, and an invalid item gets its own errors.");
         return group;

@@ -10,7 +10,7 @@ public static class SearchApi
     public static RouteGroupBuilder MapSearch(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/searches").WithTags("Search").RequireAuthorization(Roles.Search);
-        group.MapPost("/", Search).Audited(AuditActions.Search, writtenByHandler: true)
+        group.MapPost("/", Search).Audited(AuditActions.Search, writtenByHandler: true).RateBudget(RateBudgets.Searches)
             .WithName("SearchSerial")
             .WithSummary("Searches a serial number (? = one unreadable character, * = a run); audited, and alerts the owners of wanted records found.");
         group.MapBatchSearch();

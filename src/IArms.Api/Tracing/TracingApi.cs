@@ -27,7 +27,7 @@ public static class TracingApi
         firearms.MapPost("/custody-events/{eventId:long}/retract", Retract).RequireAuthorization(Policies.RecordOrTrace)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .Audited(AuditActions.CustodyEventRetracted).WithName("RetractCustodyEvent").WithSummary("The event's source retracts it: kept and marked in the chain, audited, left out of the analysis.");
-        firearms.MapGet("/trace", Trace).RequireAuthorization(Roles.Search).ProducesProblem(404)
+        firearms.MapGet("/trace", Trace).RequireAuthorization(Roles.Search).ProducesProblem(404).WithETag()
             .Audited(AuditActions.TraceRead).WithName("GetTraceReport").WithSummary("The trace report: chain in time order, gaps, diversion point, time to crime, indicators.");
 
         var requests = routes.MapGroup("/trace-requests").WithTags("Trace requests").RequireAuthorization(Roles.Trace);
@@ -37,7 +37,7 @@ public static class TracingApi
             .Audited(AuditActions.TraceRequestList).WithName("ListTraceRequests").WithSummary("The caller agency's incoming and/or outgoing trace requests, newest first.");
         requests.MapGet("/stats", Stats)
             .Audited(AuditActions.TraceRequestStats).WithName("GetTraceRequestStats").WithSummary("Per addressee country: requests received, answered, median days to answer, overdue now.");
-        requests.MapGet("/{id:long}", GetRequest).ProducesProblem(404)
+        requests.MapGet("/{id:long}", GetRequest).ProducesProblem(404).WithETag()
             .Audited(AuditActions.TraceRequestRead).WithName("GetTraceRequest").WithSummary("One trace request the caller's agency sent or received.");
         requests.MapPost("/{id:long}/response", Answer)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).Idempotent()
@@ -127,8 +127,8 @@ public static class TracingApi
         long id, Caller caller, TracingQueries queries, CancellationToken ct) =>
         await queries.GetRequestAsync(id, caller, ct) is { } found ? TypedResults.Ok(found) : RequestNotFound(id);
 
-    private static async Task<Ok<IReadOnlyList<TraceCountryStats>>> Stats(Caller caller, TracingQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.StatsAsync(caller, ct));
+    private static async Task<Ok<TraceCountryStatsPage>> Stats(Caller caller, TracingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(new TraceCountryStatsPage(await queries.StatsAsync(caller, ct), null));
 
     private static async Task<Results<Ok<TraceRequestResponse>, ValidationProblem, ProblemHttpResult>> Answer(
         long id, TraceAnswerRequest answer, Caller caller, TraceRequestService service, CancellationToken ct) =>

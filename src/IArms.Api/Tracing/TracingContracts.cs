@@ -126,6 +126,14 @@ public sealed record TraceRequestResponse(
 /// <summary>One page of trace requests, newest first; pass <see cref="NextCursor"/> back as <c>cursor</c> until it is null.</summary>
 public sealed record TraceRequestPage(IReadOnlyList<TraceRequestResponse> Items, string? NextCursor);
 
+/// <summary>
+/// The answering record of every addressee country, in the page shape of every list: one row per country at most, so
+/// one page, and <c>nextCursor</c> is always null.
+/// </summary>
+/// <param name="Items">One row per addressee country.</param>
+/// <param name="NextCursor">Always null: the answer is never split.</param>
+public sealed record TraceCountryStatsPage(IReadOnlyList<TraceCountryStats> Items, string? NextCursor);
+
 /// <summary>How one country answers the trace requests addressed to its agencies.</summary>
 public sealed record TraceCountryStats(
     string CountryCode,

@@ -36,7 +36,7 @@ public class AdminScopeTests : ApiFixture
     public async Task AnAgencyAdminIssuesListsAndRevokesItsOwnAgencysKeys()
     {
         var (id, key) = await IssueAsync(_frAdmin, "FR-NCB", "search", "record");
-        var listed = await (await _frAdmin.GetAsync("/api/v1/agencies/FR-NCB/api-keys")).ExpectAsync(HttpStatusCode.OK);
+        var listed = (await (await _frAdmin.GetAsync("/api/v1/agencies/FR-NCB/api-keys")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That(listed.AsArray().Select(k => (long)k!["id"]!), Does.Contain(id));
         await (await _frAdmin.DeleteAsync($"/api/v1/agencies/FR-NCB/api-keys/{id}")).ExpectAsync(HttpStatusCode.NoContent);
         using var revoked = App.ClientWithKey(key);
@@ -91,7 +91,7 @@ public class AdminScopeTests : ApiFixture
     [Test]
     public async Task RevokingTheLastActiveCentralAdminKeyIsAConflictAndTheKeyKeepsWorking()
     {
-        var hqKeys = await (await _admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(HttpStatusCode.OK);
+        var hqKeys = (await (await _admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         var bootstrap = (long)hqKeys.AsArray().First(k => (string?)k!["label"] == "bootstrap admin key")!["id"]!;
 
         var conflict = await (await _admin.DeleteAsync($"/api/v1/agencies/HQ/api-keys/{bootstrap}")).ExpectProblemAsync(HttpStatusCode.Conflict);
@@ -117,7 +117,7 @@ public class AdminScopeTests : ApiFixture
         var (_, key) = await IssueAsync(_admin, "HQ", "search", "record", "trace", "audit");
         using var hq = App.ClientWithKey(key);
 
-        var agencies = await (await hq.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
+        var agencies = (await (await hq.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That(agencies.AsArray().Single(a => (string?)a!["code"] == "HQ")!["countryCode"], Is.Null);
         await (await hq.GetAsync($"/api/v1/firearms/{(long)restricted["id"]!}")).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await hq.GetAsync($"/api/v1/firearms/{(long)open["id"]!}")).ExpectAsync(HttpStatusCode.OK);
@@ -154,7 +154,7 @@ public class AdminScopeTests : ApiFixture
         using var configured = app.WithWebHostBuilder(b => b.UseSetting("IArms:BootstrapCountryCode", "FR"));
         using var admin = configured.CreateClient();
         admin.DefaultRequestHeaders.Add("X-Api-Key", IArmsApplication.AdminKey);
-        var agencies = await (await admin.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
+        var agencies = (await (await admin.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That((string?)agencies.AsArray().Single(a => (string?)a!["code"] == "HQ")!["countryCode"], Is.EqualTo("FR"));
 
         using var other = new IArmsApplication();

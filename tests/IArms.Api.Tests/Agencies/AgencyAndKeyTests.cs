@@ -39,7 +39,7 @@ public class AgencyAndKeyTests : ApiFixture
         Assert.That((string?)created["code"], Is.EqualTo("ES-CNP"));
 
         using var other = await App.AgencyAsync("PT-PJ", "PT", "search");
-        var list = await (await other.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
+        var list = (await (await other.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         var es = list.AsArray().Single(a => (string?)a!["code"] == "ES-CNP");
         Assert.That((string?)es!["countryCode"], Is.EqualTo("ES"));
         Assert.That((string?)es["name"], Is.EqualTo("Policía Nacional"));
@@ -74,10 +74,10 @@ public class AgencyAndKeyTests : ApiFixture
         Assert.That(key, Has.Length.GreaterThan(30));
         Assert.That(issued["roles"]!.AsArray().Select(r => (string?)r), Is.EqualTo(new[] { "record", "search" }));
 
-        var listed = await (await admin.GetAsync("/api/v1/agencies/AT-BK/api-keys")).ExpectAsync(HttpStatusCode.OK);
+        var listed = (await (await admin.GetAsync("/api/v1/agencies/AT-BK/api-keys")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That(listed.ToJsonString(), Does.Not.Contain(key));
         Assert.That((string?)listed[0]!["prefix"], Has.Length.LessThanOrEqualTo(8), "the stored prefix must not give away the key");
-        var bootstrap = await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(HttpStatusCode.OK);
+        var bootstrap = (await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That((string?)bootstrap[0]!["prefix"], Has.Length.LessThanOrEqualTo(IArmsApplication.AdminKey.Length / 4));
         Assert.That(listed.AsArray(), Has.Count.EqualTo(1));
 
@@ -98,7 +98,7 @@ public class AgencyAndKeyTests : ApiFixture
         await (await admin.DeleteAsync($"/api/v1/agencies/PL-KGP/api-keys/{(long)issued["id"]!}")).ExpectAsync(HttpStatusCode.NoContent);
 
         await (await holder.GetAsync("/api/v1/agencies")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
-        var listed = await (await admin.GetAsync("/api/v1/agencies/PL-KGP/api-keys")).ExpectAsync(HttpStatusCode.OK);
+        var listed = (await (await admin.GetAsync("/api/v1/agencies/PL-KGP/api-keys")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That((string?)listed[0]!["revokedAt"], Is.Not.Null);
     }
 

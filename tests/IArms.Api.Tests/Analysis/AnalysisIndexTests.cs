@@ -70,7 +70,7 @@ public class AnalysisIndexTests : ApiFixture
         };
         await (await _s.Fr.SendJsonAsync(HttpMethod.Put, $"/api/v1/firearms/{changed}", body, ("If-Match", read.Headers.ETag!.ToString())))
             .ExpectAsync(HttpStatusCode.OK);
-        await (await _s.Ro.DeleteAsync($"/api/v1/firearms/{_s.Rifles[0]}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await _s.Ro.WithdrawAsync($"/api/v1/firearms/{_s.Rifles[0]}")).ExpectAsync(HttpStatusCode.NoContent);
 
         var kept = Dump();
         await AnalysisIndex.RebuildAsync(App.Services.GetRequiredService<Db>(), CancellationToken.None);

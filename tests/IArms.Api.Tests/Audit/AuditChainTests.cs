@@ -17,7 +17,7 @@ public class AuditChainTests
         using var admin = app.Admin();
         for (var i = 0; i < count; i++)
         {
-            await (await admin.GetAsync($"/api/v1/agencies?n={i}")).ExpectAsync(HttpStatusCode.OK);
+            await (await admin.GetAsync($"/api/v1/agencies?limit={i % 200 + 1}")).ExpectAsync(HttpStatusCode.OK);
         }
         await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
         return (await connection.QueryAsync<long>("SELECT id FROM audit_entry ORDER BY id")).ToList();

@@ -53,10 +53,12 @@ public class AuditTrailTests : ApiFixture
         var id = (long)(await created.ExpectAsync(HttpStatusCode.Created))["id"]!;
         var read = await _owner.GetAsync($"/api/v1/firearms/{id}");
         await read.ExpectAsync(HttpStatusCode.OK);
-        await (await _owner.SendJsonAsync(HttpMethod.Put, $"/api/v1/firearms/{id}", Firearm("AUDIT 1001") with { Status = "seized" },
-            ("If-Match", read.Headers.ETag!.Tag))).ExpectAsync(HttpStatusCode.OK);
+        var replaced = await _owner.SendJsonAsync(HttpMethod.Put, $"/api/v1/firearms/{id}", Firearm("AUDIT 1001") with { Status = "seized" },
+            ("If-Match", read.Headers.ETag!.Tag));
+        await replaced.ExpectAsync(HttpStatusCode.OK);
         await (await _other.SendJsonAsync(HttpMethod.Delete, $"/api/v1/firearms/{id}", null)).ExpectProblemAsync(HttpStatusCode.Forbidden);
-        await (await _owner.DeleteAsync($"/api/v1/firearms/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await _owner.SendJsonAsync(HttpMethod.Delete, $"/api/v1/firearms/{id}", null, ("If-Match", replaced.Headers.ETag!.Tag)))
+            .ExpectAsync(HttpStatusCode.NoContent);
         await (await _owner.GetAsync($"/api/v1/firearms/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound);
 
         var entries = await EntriesAsync($"objectId=firearms/{id}");

@@ -59,7 +59,7 @@ public class ReadOnlyRoutingTests
         await (await owner.GetAsync($"/api/v1/firearms/{id}")).ExpectAsync(HttpStatusCode.OK);
 
         // The agency directory reads the secondary, which has never heard of the agency or its record.
-        var agencies = await (await owner.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK);
+        var agencies = (await (await owner.GetAsync("/api/v1/agencies")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That(agencies.AsArray().Select(a => (string?)a!["code"]), Does.Not.Contain("RO-OWNER"));
         var search = await (await owner.PostJsonAsync("/api/v1/searches", new { serialNumber = "AB 123-456", purpose = "investigation" }))
             .ExpectAsync(HttpStatusCode.OK);

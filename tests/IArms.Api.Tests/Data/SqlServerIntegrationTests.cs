@@ -37,7 +37,7 @@ public class SqlServerIntegrationTests
         var replaced = await owner.SendJsonAsync(HttpMethod.Put, location, record with { Status = "recovered" }, ("If-Match", created.Headers.ETag!.ToString()));
         await replaced.ExpectAsync(HttpStatusCode.OK);
         await (await owner.SendJsonAsync(HttpMethod.Put, location, record, ("If-Match", created.Headers.ETag!.ToString()))).ExpectProblemAsync(HttpStatusCode.PreconditionFailed);
-        await (await owner.DeleteAsync(location)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await owner.WithdrawAsync(location)).ExpectAsync(HttpStatusCode.NoContent);
         await (await reader.GetAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound);
         Assert.That((string?)body["normalizedSerial"], Is.EqualTo("SQL123456"));
     }

@@ -69,7 +69,7 @@ public class SqliteStorageTests
     {
         using var app = new IArmsApplication(DatabaseProvider.Sqlite);
         using var admin = app.Admin();
-        var keys = await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(System.Net.HttpStatusCode.OK);
+        var keys = (await (await admin.GetAsync("/api/v1/agencies/HQ/api-keys")).ExpectAsync(System.Net.HttpStatusCode.OK))["items"]!;
         // The last central admin key cannot be revoked any more (409): a successor is issued first.
         var successor = await (await admin.PostJsonAsync("/api/v1/agencies/HQ/api-keys", new { roles = new[] { "admin" }, label = "successor" }))
             .ExpectAsync(System.Net.HttpStatusCode.Created);

@@ -152,7 +152,7 @@ public class FirearmRecordTests : ApiFixture
     {
         var record = Firearm("WD-9");
         var (body, location, _) = await CreateAsync(_france, record);
-        await (await _france.DeleteAsync(location)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await _france.WithdrawAsync(location)).ExpectAsync(HttpStatusCode.NoContent);
         await (await _france.GetAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await _germany.GetAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await _france.DeleteAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound);

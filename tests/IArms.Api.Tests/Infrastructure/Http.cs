@@ -51,6 +51,15 @@ public static class Http
         return client.SendAsync(request);
     }
 
+    /// <summary>Withdraws a record as a client must: DELETE with If-Match carrying the ETag just read.</summary>
+    public static async Task<HttpResponseMessage> WithdrawAsync(this HttpClient client, string location)
+    {
+        using var read = await client.GetAsync(location);
+        var request = new HttpRequestMessage(HttpMethod.Delete, location);
+        request.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag?.ToString() ?? "\"0\"");
+        return await client.SendAsync(request);
+    }
+
     public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string url, string json) =>
         client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 }

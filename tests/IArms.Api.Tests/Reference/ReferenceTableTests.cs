@@ -45,7 +45,7 @@ public class ReferenceTableTests : ApiFixture
         var expected = (collection == "makes" ? seed.Makes : seed.Calibres)
             .Select(e => $"{e.Id} {e.Name} {e.CountryCode} [{string.Join("|", e.Aliases)}]").ToList();
         var listed = await (await _recorder.GetAsync($"/api/v1/reference/{collection}?limit=500")).ExpectAsync(HttpStatusCode.OK);
-        var seeded = listed.AsArray()
+        var seeded = listed["items"]!.AsArray()
             .Where(e => (long)e!["id"]! <= expected.Count) // the other tests of this fixture may add entries
             .OrderBy(e => (long)e!["id"]!)
             .Select(e => $"{(long)e!["id"]!} {(string?)e["canonicalName"]} {(string?)e["countryCode"]} [{string.Join("|", e["aliases"]!.AsArray().Select(a => (string?)a))}]")
@@ -79,17 +79,17 @@ public class ReferenceTableTests : ApiFixture
     [Test]
     public async Task MakesAreSuggestedBestMatchFirst()
     {
-        var makes = await (await _recorder.GetAsync("/api/v1/reference/makes?q=izhmash")).ExpectAsync(HttpStatusCode.OK);
+        var makes = (await (await _recorder.GetAsync("/api/v1/reference/makes?q=izhmash")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That((string?)makes[0]!["canonicalName"], Is.EqualTo("Kalashnikov Concern"));
         Assert.That(makes[0]!["aliases"]!.AsArray().Select(a => (string?)a), Does.Contain("Izhmash"));
 
-        var calibres = await (await _recorder.GetAsync("/api/v1/reference/calibres?q=9mm%20luger")).ExpectAsync(HttpStatusCode.OK);
+        var calibres = (await (await _recorder.GetAsync("/api/v1/reference/calibres?q=9mm%20luger")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That((string?)calibres[0]!["canonicalName"], Is.EqualTo("9x19mm"));
 
-        var all = await (await _recorder.GetAsync("/api/v1/reference/makes")).ExpectAsync(HttpStatusCode.OK);
+        var all = (await (await _recorder.GetAsync("/api/v1/reference/makes")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That(all.AsArray(), Has.Count.GreaterThanOrEqualTo(150));
 
-        var types = await (await _recorder.GetAsync("/api/v1/reference/types")).ExpectAsync(HttpStatusCode.OK);
+        var types = (await (await _recorder.GetAsync("/api/v1/reference/types")).ExpectAsync(HttpStatusCode.OK))["items"]!;
         Assert.That(types.AsArray().Select(t => (string?)t!["code"]), Does.Contain("submachine-gun").And.Contain("grenade-launcher"));
         await (await _recorder.GetAsync("/api/v1/reference/makes?limit=0")).ExpectFieldErrorAsync("limit");
     }

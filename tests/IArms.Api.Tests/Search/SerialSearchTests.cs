@@ -139,7 +139,7 @@ public class SerialSearchTests : ApiFixture
         Assert.That(Results(await SearchAsync("OLD777SERIAL")).Select(r => r.Id), Does.Not.Contain((long)body["id"]!));
         Assert.That(Results(await SearchAsync("NEW888SERIAL"))[0].Id, Is.EqualTo((long)body["id"]!));
 
-        await (await _owner.DeleteAsync(location)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await _owner.WithdrawAsync(location)).ExpectAsync(HttpStatusCode.NoContent);
         Assert.That(Results(await SearchAsync("NEW888SERIAL")).Select(r => r.Id), Does.Not.Contain((long)body["id"]!));
     }
 

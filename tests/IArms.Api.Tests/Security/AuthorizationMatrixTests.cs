@@ -224,9 +224,9 @@ public class AuthorizationMatrixTests : ApiFixture
         {
             request.Headers.Add("X-Api-Key", key);
         }
-        if (operation.Method == HttpMethod.Put)
+        if (operation.Method == HttpMethod.Put || operation.Id == "WithdrawFirearm")
         {
-            // The current ETag, so that a caller who may not replace the record is refused for that reason, not for a stale version.
+            // The current ETag, so that a caller who may not change the record is refused for that reason, not for a stale version.
             request.Headers.TryAddWithoutValidation("If-Match", await _world.CurrentETagAsync());
         }
         using var client = App.ClientWithKey(null);
@@ -333,9 +333,9 @@ public class AuthorizationMatrixTests : ApiFixture
                 .ExpectAsync(HttpStatusCode.Created);
             world.TraceRequestId = ((long)trace["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-            var makes = await (await owner.GetAsync("/api/v1/reference/makes?q=Glock")).ExpectAsync(HttpStatusCode.OK);
+            var makes = (await (await owner.GetAsync("/api/v1/reference/makes?q=Glock")).ExpectAsync(HttpStatusCode.OK))["items"]!;
             world.MakeId = ((long)Items(makes).First()["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var calibres = await (await owner.GetAsync("/api/v1/reference/calibres?q=9x19")).ExpectAsync(HttpStatusCode.OK);
+            var calibres = (await (await owner.GetAsync("/api/v1/reference/calibres?q=9x19")).ExpectAsync(HttpStatusCode.OK))["items"]!;
             world.CalibreId = ((long)Items(calibres).First()["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return world;
         }

@@ -120,7 +120,7 @@ public class ReviewFindingsTests : ApiFixture
         await OpenAsync(_owner, id, "DE-BKA");
 
         async Task<JsonNode?> GermanyAsync(HttpClient client) =>
-            (await (await client.GetAsync($"{Requests}/stats")).ExpectAsync(HttpStatusCode.OK)).AsArray()
+            (await (await client.GetAsync($"{Requests}/stats")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray()
                 .SingleOrDefault(s => (string?)s!["countryCode"] == "DE");
 
         Assert.That((int?)(await GermanyAsync(_owner))?["requestsReceived"], Is.EqualTo(1), "the owner sees its record");

@@ -99,7 +99,7 @@ public class SchemaFuzzTests : ApiFixture
                     request.Content = new StringContent(body, Encoding.UTF8);
                     request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType!);
                 }
-                if (method == HttpMethod.Put)
+                if (method == HttpMethod.Put || method == HttpMethod.Delete)
                 {
                     request.Headers.TryAddWithoutValidation("If-Match", random.Next(2) == 0 ? "*" : "\"1\"");
                 }

@@ -175,7 +175,7 @@ public class CustodyEventTests : ApiFixture
     public async Task AWithdrawnFirearmHasNoTrace()
     {
         var id = await RecordAsync(_owner);
-        await (await _owner.DeleteAsync($"/api/v1/firearms/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await _owner.WithdrawAsync($"/api/v1/firearms/{id}")).ExpectAsync(HttpStatusCode.NoContent);
 
         await (await _owner.GetAsync(Trace(id))).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await _owner.PostJsonAsync(Events(id), Ev("destroyed", "2020-01-01"))).ExpectProblemAsync(HttpStatusCode.NotFound);

@@ -134,7 +134,7 @@ public class SharingTests : ApiFixture
     {
         var id = await RecordAsync(_owner, Restricted("IT"));
         var request = await OpenAsync(_owner, id, "DE-BKA");
-        await (await _owner.DeleteAsync($"/api/v1/firearms/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await _owner.WithdrawAsync($"/api/v1/firearms/{id}")).ExpectAsync(HttpStatusCode.NoContent);
 
         var seen = await RequestAsync(_germany, request);
         Assert.That(seen["firearm"], Is.Null);

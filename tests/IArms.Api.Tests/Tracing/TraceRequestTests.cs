@@ -313,7 +313,7 @@ public class TraceRequestTests : ApiFixture
     {
         var firearmId = await MexicanSeizureAsync();
         var id = (long)(await AskAsync(firearmId))["id"]!;
-        await (await _requester.DeleteAsync($"/api/v1/firearms/{firearmId}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await _requester.WithdrawAsync($"/api/v1/firearms/{firearmId}")).ExpectAsync(HttpStatusCode.NoContent);
 
         var request = await (await _requester.GetAsync($"{Requests}/{id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.That((string?)request["status"], Is.EqualTo("closed"));

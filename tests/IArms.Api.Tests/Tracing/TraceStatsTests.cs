@@ -32,7 +32,7 @@ public class TraceStatsTests : ApiFixture
         App.Clock.Advance(TimeSpan.FromDays(4));
         await AnswerAsync(lviv, slow);
 
-        var stats = (await (await requester.GetAsync("/api/v1/trace-requests/stats")).ExpectAsync(HttpStatusCode.OK)).AsArray();
+        var stats = (await (await requester.GetAsync("/api/v1/trace-requests/stats")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray();
 
         Assert.That(stats.Select(s => (string?)s!["countryCode"]), Is.EqualTo(new[] { "DE", "UA" }));
         var de = stats[0]!;
