@@ -14,6 +14,7 @@ using IArms.Api.Operations;
 using IArms.Api.Reference;
 using IArms.Api.Search;
 using IArms.Api.Tracing;
+using IArms.Api.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
@@ -43,6 +44,7 @@ public static class IArmsApp
         services.AddAnalysis();
         services.AddIdempotency();
         services.AddImports();
+        services.AddWebhooks();
         // Last of the hosted services: the demo writes through every feature, the audit writer included.
         services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
@@ -123,6 +125,7 @@ public static class IArmsApp
         api.MapAnalysis();
         api.MapImports();
         api.MapExports();
+        api.MapWebhooks();
         return app;
     }
 }
