@@ -10,6 +10,7 @@ using IArms.Api.Firearms;
 using IArms.Api.Health;
 using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
+using IArms.Api.Notices;
 using IArms.Api.Operations;
 using IArms.Api.Reference;
 using IArms.Api.Search;
@@ -45,6 +46,7 @@ public static class IArmsApp
         services.AddIdempotency();
         services.AddImports();
         services.AddWebhooks();
+        services.AddNotices();
         // Last of the hosted services: the demo writes through every feature, the audit writer included.
         services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
@@ -126,6 +128,7 @@ public static class IArmsApp
         api.MapImports();
         api.MapExports();
         api.MapWebhooks();
+        api.MapNotices();
         return app;
     }
 }
