@@ -182,6 +182,23 @@ public class WebhookDeliveryTests : ApiFixture
     }
 
     [Test]
+    public async Task AFinishedImportAlertsTheAgencyAndReachesItsImportFinishedWebhook()
+    {
+        var (owner, admin, _, code) = await AgenciesAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await RegisterAsync(admin, code, receiver.Url, "import-finished");
+        var file = IArms.Api.Tests.Bulk.Imports.Utf8(IArms.Api.Tests.Bulk.Imports.Json(Firearm("IMPW 5005 EE")) + "\n{\"bad\": true}\n");
+        var (_, jobId) = await IArms.Api.Tests.Bulk.Imports.UploadAsync(owner, file, "application/x-ndjson");
+        await IArms.Api.Tests.Bulk.Imports.FinishedAsync(owner, jobId);
+
+        var alert = (await (await owner.GetAsync("/api/v1/alerts?kind=import-finished")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray().Single()!;
+        Assert.That((string?)alert["message"], Does.Contain($"Import job {jobId}").And.Contain("succeeded").And.Contain("1 created").And.Contain("1 rejected"));
+        await receiver.WaitUntilAsync(r => r.Accepted.Count == 1, TimeSpan.FromSeconds(20));
+        Assert.That((string?)receiver.Accepted[0].Json["type"], Is.EqualTo("import-finished"));
+        Assert.That((long?)receiver.Accepted[0].Json["data"]!["id"], Is.EqualTo((long)alert["id"]!));
+    }
+
+    [Test]
     public async Task AnEndpointDeletedStopsReceivingAndAnotherAgencysAdminCannotTouchIt()
     {
         var (owner, admin, searcher, code) = await AgenciesAsync();
