@@ -42,11 +42,16 @@ public sealed class WebhookDispatcher(
     private const int MaxOutcomeBatch = 256;
 
     private readonly WebhookOptions _o = options.Value;
+    /// <summary>Claimed deliveries an endpoint may hold per slot of its concurrency.</summary>
+    private const int ClaimsPerSlot = 8;
+
     private readonly Dictionary<long, int> _outstanding = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, SemaphoreSlim> _slots = new();
     private readonly Lock _gate = new();
     private readonly Channel<(WebhookQueries.Outcome Outcome, WebhookQueries.ClaimedRow Delivery)> _outcomes =
         Channel.CreateUnbounded<(WebhookQueries.Outcome, WebhookQueries.ClaimedRow)>(new UnboundedChannelOptions { SingleReader = true });
-    private int _inFlight;
+    private int _inFlight; // claimed and not yet sent, all endpoints
+    private readonly SemaphoreSlim _sending = new(options.Value.MaxConcurrency); // attempts in flight, all endpoints
 
     private HttpClient? _http;
 
@@ -66,6 +71,11 @@ public sealed class WebhookDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_o.Enabled)
+        {
+            logger.LogInformation("Webhook delivery is off on this instance ({Setting}=false); deliveries wait in the outbox", $"{WebhookOptions.Section}:Enabled");
+            return;
+        }
         var writer = WriteOutcomesAsync();
         var poll = TimeSpan.FromMilliseconds(_o.PollMilliseconds);
         while (!stoppingToken.IsCancellationRequested)
@@ -83,7 +93,11 @@ public sealed class WebhookDispatcher(
             {
                 try
                 {
-                    await signal.WaitAsync(poll, stoppingToken);
+                    if (await signal.WaitAsync(poll, stoppingToken))
+                    {
+                        // Woken by an alert's writer, possibly just before its commit: a moment for the commit to land.
+                        await Task.Delay(5, stoppingToken);
+                    }
                 }
                 catch (OperationCanceledException)
                 {
@@ -95,15 +109,21 @@ public sealed class WebhookDispatcher(
         await writer;
     }
 
-    /// <summary>One claim: due deliveries within the free shares, each sent on its own task. Answers how many were claimed.</summary>
+    /// <summary>
+    /// One claim: due deliveries within the free shares, each sent on its own task (at most
+    /// <see cref="WebhookOptions.PerEndpointConcurrency"/> at once per endpoint). An endpoint holds up to
+    /// <see cref="ClaimsPerSlot"/> times that many claimed deliveries, so that a claim (a write, queued behind the audit
+    /// writer's commits) is not paid per delivery. Answers how many were claimed.
+    /// </summary>
     private async Task<int> ClaimAndSendAsync(CancellationToken ct)
     {
+        var perEndpoint = _o.PerEndpointConcurrency * ClaimsPerSlot;
         List<long> busy;
         int free;
         lock (_gate)
         {
-            free = _o.MaxConcurrency - _inFlight;
-            busy = [.. _outstanding.Where(e => e.Value >= _o.PerEndpointConcurrency).Select(e => e.Key)];
+            free = _o.MaxConcurrency * ClaimsPerSlot - _inFlight;
+            busy = [.. _outstanding.Where(e => e.Value >= perEndpoint).Select(e => e.Key)];
         }
         if (free <= 0)
         {
@@ -111,7 +131,7 @@ public sealed class WebhookDispatcher(
         }
         var now = clock.GetUtcNow();
         await using var session = await db.PrimaryAsync(ct);
-        var due = await WebhookQueries.DueAsync(session, now, busy, Math.Max(free * 4, 64));
+        var due = await WebhookQueries.DueAsync(session, now, busy, Math.Min(free, 1000));
         if (due.Count == 0)
         {
             return 0;
@@ -124,7 +144,7 @@ public sealed class WebhookDispatcher(
             foreach (var d in due)
             {
                 var used = _outstanding.GetValueOrDefault(d.EndpointId) + share.GetValueOrDefault(d.EndpointId);
-                if (used < _o.PerEndpointConcurrency && picked.Count < free)
+                if (used < perEndpoint && picked.Count < free)
                 {
                     share[d.EndpointId] = share.GetValueOrDefault(d.EndpointId) + 1;
                     picked.Add(d.Id);
@@ -146,7 +166,21 @@ public sealed class WebhookDispatcher(
         }
         foreach (var c in claimed)
         {
-            _ = Task.Run(() => SendAsync(c, ct), CancellationToken.None);
+            var slots = _slots.GetOrAdd(c.EndpointId, _ => new SemaphoreSlim(_o.PerEndpointConcurrency));
+            _ = Task.Run(async () =>
+            {
+                await slots.WaitAsync(CancellationToken.None);
+                await _sending.WaitAsync(CancellationToken.None);
+                try
+                {
+                    await SendAsync(c, ct);
+                }
+                finally
+                {
+                    _sending.Release();
+                    slots.Release();
+                }
+            }, CancellationToken.None);
         }
         return claimed.Count;
     }
@@ -160,6 +194,12 @@ public sealed class WebhookDispatcher(
         try
         {
             var now = clock.GetUtcNow();
+            if (now >= delivery.LeaseUntil)
+            {
+                // Waited past its claim (a very slow endpoint): another run may have it now; the lease rule sends it again.
+                Release(delivery);
+                return;
+            }
             var timestamp = now.ToUnixTimeSeconds();
             var messageId = $"dlv_{delivery.Id}";
             var keys = new List<string> { secrets.Decrypt(delivery.Secret) };

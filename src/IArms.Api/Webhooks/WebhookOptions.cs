@@ -5,6 +5,12 @@ public sealed class WebhookOptions
 {
     public const string Section = "Webhooks";
 
+    /// <summary>
+    /// Whether this instance sends deliveries (default true). Off, alerts still write their deliveries to the outbox,
+    /// and an instance with it on sends them: e.g. API-only instances in a scaled-out deployment, or a paused backlog.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Allows plain <c>http</c> to loopback addresses (tests and demos); off by default.</summary>
     public bool AllowLoopback { get; set; }
 
@@ -32,9 +38,9 @@ public sealed class WebhookOptions
     public double MaxBackoffSeconds { get; set; } = 3600;
 
     /// <summary>How often the dispatcher looks for due deliveries when nothing woke it, in milliseconds.</summary>
-    public int PollMilliseconds { get; set; } = 200;
+    public int PollMilliseconds { get; set; } = 100;
 
-    /// <summary>Attempts in flight at once, over all endpoints.</summary>
+    /// <summary>Attempts in flight at once, over all endpoints (each endpoint holds up to 8 times its share claimed).</summary>
     public int MaxConcurrency { get; set; } = 64;
 
     /// <summary>Attempts in flight at once to one endpoint, so that a slow endpoint holds only its own share.</summary>
