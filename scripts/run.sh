@@ -41,4 +41,6 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ConnectionStrings__IArms="Data Source=$database"
 export IArms__BootstrapAdminKey="$admin_key"
 export IArms__SeedDemoData=true
+# Demo only: lets a webhook point at a receiver on this machine (README, "Webhooks").
+export Webhooks__AllowLoopback="${Webhooks__AllowLoopback:-true}"
 exec dotnet src/IArms.Api/bin/Release/net10.0/IArms.Api.dll --urls "$url"

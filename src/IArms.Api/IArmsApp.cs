@@ -10,10 +10,12 @@ using IArms.Api.Firearms;
 using IArms.Api.Health;
 using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
+using IArms.Api.Notices;
 using IArms.Api.Operations;
 using IArms.Api.Reference;
 using IArms.Api.Search;
 using IArms.Api.Tracing;
+using IArms.Api.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
@@ -43,6 +45,8 @@ public static class IArmsApp
         services.AddAnalysis();
         services.AddIdempotency();
         services.AddImports();
+        services.AddWebhooks();
+        services.AddNotices();
         // Last of the hosted services: the demo writes through every feature, the audit writer included.
         services.AddHostedService<DemoSeeder>();
         builder.AddWebSecurity();
@@ -131,6 +135,8 @@ public static class IArmsApp
         api.MapAnalysis();
         api.MapImports();
         api.MapExports();
+        api.MapWebhooks();
+        api.MapNotices();
         return app;
     }
 }

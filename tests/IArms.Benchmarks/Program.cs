@@ -5,7 +5,8 @@ namespace IArms.Benchmarks;
 /// <summary>
 /// Entry point: <c>generate ...</c> builds a synthetic database (see <see cref="DataGenerator"/>);
 /// <c>check-planted</c> checks a generated database against its planted ground truth (see <see cref="PlantedCheck"/>);
-/// <c>queries</c> and <c>plans</c> serve the search benchmark (see <see cref="SearchBenchTools"/>);
+/// <c>queries</c> and <c>plans</c> serve the search benchmark (see <see cref="SearchBenchTools"/>); <c>webhooks</c> drives
+/// scripts/bench-webhooks.sh (see <see cref="WebhookBench"/>);
 /// anything else goes to BenchmarkDotNet, where <c>--filter</c> picks benchmarks.
 /// </summary>
 public static class Program
@@ -23,6 +24,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "queries")
         {
             return SearchBenchTools.Queries(args);
+        }
+        if (args.Length > 1 && args[0] == "webhooks")
+        {
+            return WebhookBench.RunAsync(args).GetAwaiter().GetResult();
         }
         if (args.Length > 0 && args[0] == "plans")
         {

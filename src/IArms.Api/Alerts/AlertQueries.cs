@@ -2,20 +2,38 @@ using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Infrastructure;
 using IArms.Api.Operations;
+using IArms.Api.Webhooks;
 
 namespace IArms.Api.Alerts;
 
 /// <summary>All of the alerts feature's SQL: agencies' inboxes, and the insert other features call inside their own transactions.</summary>
-public sealed class AlertQueries(Db db, TimeProvider clock, IArmsMetrics metrics)
+public sealed class AlertQueries(Db db, TimeProvider clock, IArmsMetrics metrics, WebhookSignal webhooks)
 {
-    private static readonly Sql Insert = new("""
-        INSERT INTO alert (agency_id, kind, firearm_id, from_agency_id, search_id, trace_request_id, purpose, message, created_at)
-        VALUES (@AgencyId, @Kind, @FirearmId, @FromAgencyId, @SearchId, @TraceRequestId, @Purpose, @Message, @now)
+    private static readonly Sql Insert = new(d => d.InsertReturningId("""
+        INSERT INTO alert (agency_id, kind, firearm_id, from_agency_id, search_id, trace_request_id, purpose, message, created_at,
+                           hit_count, first_search_id, last_hit_at, notice_id)
+        """, """
+        VALUES (@AgencyId, @Kind, @FirearmId, @FromAgencyId, @SearchId, @TraceRequestId, @Purpose, @Message, @now,
+                1, @SearchId, @LastHitAt, @NoticeId)
+        """));
+
+    /// <summary>The latest hit of this agency on this firearm by this searching agency, held until commit.</summary>
+    private static readonly Sql SelectHitGroup = new(d => $"""
+        SELECT {d.Top("1")} id FROM alert {d.LockForWrite}
+        WHERE agency_id = @AgencyId AND firearm_id = @FirearmId AND from_agency_id = @FromAgencyId AND kind = 'hit'
+        ORDER BY id DESC {d.Limit("1")}
+        """);
+
+    /// <summary>A new search joins the group: counted, its id and purpose the latest, reopened if it was acknowledged.</summary>
+    private static readonly Sql JoinHitGroup = new("""
+        UPDATE alert SET hit_count = hit_count + 1, search_id = @SearchId, purpose = @Purpose, message = @Message,
+               last_hit_at = @now, acknowledged_at = NULL, notice_id = COALESCE(@NoticeId, notice_id)
+        WHERE id = @id
         """);
 
     private const string Columns = """
         al.id, al.kind, al.message, al.firearm_id, fa.code AS from_agency, NULLIF(fa.country_code, '') AS from_country, al.search_id,
-        al.trace_request_id, al.purpose, al.created_at, al.acknowledged_at
+        al.trace_request_id, al.purpose, al.created_at, al.acknowledged_at, al.hit_count, al.first_search_id, al.last_hit_at, al.notice_id
         FROM alert al LEFT JOIN agency fa ON fa.id = al.from_agency_id
         """;
 
@@ -32,21 +50,43 @@ public sealed class AlertQueries(Db db, TimeProvider clock, IArmsMetrics metrics
     private static readonly Sql Acknowledge = new(
         "UPDATE alert SET acknowledged_at = @now WHERE id = @id AND agency_id = @agencyId AND acknowledged_at IS NULL");
 
-    /// <summary>Writes alerts in the session's transaction, so they exist exactly when the event that raised them does.</summary>
+    /// <summary>
+    /// Writes alerts in the session's transaction, so they exist exactly when the event that raised them does, and
+    /// with each the webhook deliveries it causes (the outbox): a crash loses both or neither. This is the one place
+    /// alerts are written. A hit joins the latest hit of the same firearm and searching agency (issue 15).
+    /// </summary>
     /// <remarks>Counted as raised once written: a transaction rolled back after that (rare: a failing commit) over-counts.</remarks>
     public async Task AddAsync(SqlSession session, IEnumerable<NewAlert> alerts)
     {
-        foreach (var row in Rows(alerts))
+        var now = clock.GetUtcNow();
+        var enqueued = false;
+        foreach (var a in alerts)
         {
-            await session.ExecuteAsync(Insert, row);
-            metrics.AlertRaised(row.Kind);
+            var id = a.Kind == AlertKinds.Hit && a.FirearmId is not null && a.FromAgencyId is not null
+                ? await JoinHitAsync(session, a, now)
+                : null;
+            id ??= await session.QuerySingleAsync<long>(Insert, new InsertRow(
+                a.AgencyId, a.Kind, a.FirearmId, a.FromAgencyId, a.SearchId, a.TraceRequestId, a.Purpose, a.Message, now,
+                a.Kind == AlertKinds.Hit ? now : null, a.NoticeId));
+            metrics.AlertRaised(a.Kind);
+            enqueued |= await WebhookQueries.EnqueueAsync(session, a.AgencyId, a.Kind, a.FirearmId, now,
+                async () => (await session.QuerySingleAsync<AlertRow>(SelectOne, new { id, agencyId = a.AgencyId })).ToResponse());
+        }
+        if (enqueued)
+        {
+            // Wakes the dispatcher; it finds the deliveries once this transaction commits (or on its next poll).
+            webhooks.Notify();
         }
     }
 
-    private List<InsertRow> Rows(IEnumerable<NewAlert> alerts)
+    private async Task<long?> JoinHitAsync(SqlSession session, NewAlert a, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
-        return alerts.Select(a => new InsertRow(a.AgencyId, a.Kind, a.FirearmId, a.FromAgencyId, a.SearchId, a.TraceRequestId, a.Purpose, a.Message, now)).ToList();
+        var id = await session.QuerySingleOrDefaultAsync<long?>(SelectHitGroup, a);
+        if (id is not null)
+        {
+            await session.ExecuteAsync(JoinHitGroup, new { id, a.SearchId, a.Purpose, a.Message, a.NoticeId, now });
+        }
+        return id;
     }
 
     public async Task<AlertPage> ListAsync(Caller caller, bool openOnly, string? kind, long beforeId, int limit, CancellationToken ct)
@@ -76,7 +116,7 @@ public sealed class AlertQueries(Db db, TimeProvider clock, IArmsMetrics metrics
 
     private sealed record InsertRow(
         long AgencyId, string Kind, long? FirearmId, long? FromAgencyId, string? SearchId, long? TraceRequestId, string? Purpose, string Message,
-        DateTimeOffset now);
+        DateTimeOffset now, DateTimeOffset? LastHitAt, long? NoticeId);
 
     private sealed class AlertRow
     {
@@ -91,8 +131,13 @@ public sealed class AlertQueries(Db db, TimeProvider clock, IArmsMetrics metrics
         public string? Purpose { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset? AcknowledgedAt { get; set; }
+        public int HitCount { get; set; }
+        public string? FirstSearchId { get; set; }
+        public DateTimeOffset? LastHitAt { get; set; }
+        public long? NoticeId { get; set; }
 
         public AlertResponse ToResponse() =>
-            new(Id, Kind, Message, FirearmId, FromAgency, FromCountry, SearchId, TraceRequestId, Purpose, CreatedAt, AcknowledgedAt);
+            new(Id, Kind, Message, FirearmId, FromAgency, FromCountry, SearchId, TraceRequestId, Purpose, CreatedAt, AcknowledgedAt,
+                HitCount, FirstSearchId, LastHitAt, NoticeId);
     }
 }

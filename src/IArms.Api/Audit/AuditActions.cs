@@ -51,6 +51,21 @@ public static class AuditActions
     public const string ImportCancel = "import.cancel";
     public const string ExportFirearms = "export.firearms";
 
+    public const string WebhookCreate = "webhook.create";
+    public const string WebhookList = "webhook.list";
+    public const string WebhookRead = "webhook.read";
+    public const string WebhookDelete = "webhook.delete";
+    public const string WebhookTest = "webhook.test";
+    public const string WebhookRotateSecret = "webhook.rotate-secret";
+    public const string WebhookDeliveries = "webhook.deliveries";
+    public const string WebhookRedeliver = "webhook.redeliver";
+
+    public const string NoticeCreate = "notice.create";
+    public const string NoticeList = "notice.list";
+    public const string NoticeRead = "notice.read";
+    public const string NoticeAcknowledge = "notice.acknowledge";
+    public const string NoticeWithdraw = "notice.withdraw";
+
     public const string AuditRead = "audit.read";
     public const string AuditVerify = "audit.verify";
 
@@ -71,6 +86,8 @@ public static class AuditActions
         AnalysisRoutes, AnalysisDiversionSources, AnalysisParties, AnalysisNetwork, AnalysisGraphML, AnalysisSerialRuns, AnalysisTrends,
         TraceRequestShared, CustodyEventRetracted,
         ImportCreate, ImportList, ImportRead, ImportErrors, ImportCancel, ExportFirearms,
+        WebhookCreate, WebhookList, WebhookRead, WebhookDelete, WebhookTest, WebhookRotateSecret, WebhookDeliveries, WebhookRedeliver,
+        NoticeCreate, NoticeList, NoticeRead, NoticeAcknowledge, NoticeWithdraw,
     ];
 }
 

@@ -1,9 +1,10 @@
+using IArms.Api.Alerts;
 using IArms.Api.Data;
 
 namespace IArms.Api.Bulk;
 
 /// <summary>All of the import jobs' SQL: jobs, their checkpoints, and their rejected rows.</summary>
-public sealed class ImportQueries(Db db, TimeProvider clock)
+public sealed class ImportQueries(Db db, TimeProvider clock, AlertQueries alerts)
 {
     private const string Columns = """
         id, agency_id, key_id, format, status, file_name, next_line, next_offset, rows_read, created, updated, unchanged, rejected,
@@ -114,10 +115,18 @@ public sealed class ImportQueries(Db db, TimeProvider clock)
         await session.ExecuteAsync(Checkpoint, job);
     }
 
+    /// <summary>Ends the job and, in the same transaction, raises the agency's <c>import-finished</c> alert (and so its webhook deliveries).</summary>
     public async Task FinishAsync(long id, string status, string? failure, CancellationToken ct)
     {
-        await using var session = await db.PrimaryAsync(ct);
-        await session.ExecuteAsync(Finish, new { id, status, failure, now = clock.GetUtcNow() });
+        await using var session = await db.WriteAsync(ct);
+        if (await session.ExecuteAsync(Finish, new { id, status, failure, now = clock.GetUtcNow() }) == 1
+            && await session.QuerySingleOrDefaultAsync<ImportJobRow>(SelectById, new { id }) is { } job)
+        {
+            await alerts.AddAsync(session, [new NewAlert(job.AgencyId, AlertKinds.ImportFinished,
+                $"Import job {job.Id} ({job.FileName}) {status}: {job.RowsRead} rows read, {job.Created} created, {job.Updated} updated, " +
+                $"{job.Unchanged} unchanged, {job.Rejected} rejected.{(failure is null ? "" : " " + failure)} See GET /api/v1/imports/{job.Id}.")]);
+        }
+        await session.CommitAsync();
     }
 
     public sealed record ImportErrorInsert(long JobId, long Line, string? ExternalId, string Errors);

@@ -1,4 +1,5 @@
 using IArms.Api.Firearms;
+using IArms.Api.Notices;
 
 namespace IArms.Api.Search;
 
@@ -9,7 +10,15 @@ namespace IArms.Api.Search;
 public sealed record SearchRequest(string? SerialNumber, string? Make, string? Calibre, string? Type, string? Purpose, string? CaseReference);
 
 /// <summary>One record found, with how its serial matched (exact, normalized, confusable, wildcard, partial, fuzzy).</summary>
-public sealed record SearchResult(FirearmResponse Firearm, string Match, double Score, int Distance, string MatchedSerial, string MatchedLocation);
+/// <param name="Firearm">The record.</param>
+/// <param name="Match">How its serial matched: exact, normalized, confusable, wildcard, partial, fuzzy.</param>
+/// <param name="Score">The match's score, higher is better.</param>
+/// <param name="Distance">The edit distance of a fuzzy match (0 otherwise).</param>
+/// <param name="MatchedSerial">The serial of the record that matched.</param>
+/// <param name="MatchedLocation">Where that serial is marked (main, slide, barrel...).</param>
+/// <param name="Notices">Active notices addressed to the searcher's country that name the record or cover its serial (empty when none).</param>
+public sealed record SearchResult(
+    FirearmResponse Firearm, string Match, double Score, int Distance, string MatchedSerial, string MatchedLocation, IReadOnlyList<SearchNotice> Notices);
 
 /// <summary>
 /// The answer: best match first. <see cref="Truncated"/> is true when more records matched than were

@@ -4,6 +4,7 @@ using IArms.Api.Alerts;
 using IArms.Api.Audit;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
+using IArms.Api.Notices;
 using IArms.Api.Operations;
 using IArms.Core.Firearms;
 using IArms.Core.Serials;
@@ -15,7 +16,7 @@ namespace IArms.Api.Search;
 /// records the caller may see, audits the search, and alerts the owners of wanted records.
 /// </summary>
 public sealed class SearchService(
-    Db db, SerialSearch serials, IFirearmCanonicalizer canonicalizer, AuditLog audit, TimeProvider clock, IArmsMetrics metrics)
+    Db db, SerialSearch serials, IFirearmCanonicalizer canonicalizer, AuditLog audit, NoticeIndex notices, TimeProvider clock, IArmsMetrics metrics)
 {
     /// <summary>The most results one answer carries; <c>truncated</c> says when more matched.</summary>
     public const int MaxResults = 25;
@@ -60,10 +61,11 @@ public sealed class SearchService(
             throw new ArgumentException(error, nameof(request)); // the validator has already refused such a request
         }
 
-        var (kept, responses, truncated) = await ReadAsync(request, query!, caller, ct);
+        var (kept, responses, truncated, noticed) = await ReadAsync(request, query!, caller, ct);
         var results = kept.Select((k, i) => new SearchResult(
             responses[i], k.Match.Kind.ToString().ToLowerInvariant(), k.Match.Score, k.Match.Distance,
-            k.Item.Serial.Serial, k.Item.Serial.Location)).ToList();
+            k.Item.Serial.Serial, k.Item.Serial.Location,
+            noticed.TryGetValue(k.Item.Row.Id, out var n) ? [.. n.Select(x => x.Notice)] : [])).ToList();
 
         var searchId = Guid.CreateVersion7().ToString();
         // The owners of the wanted records returned are alerted. A vague pattern matching thousands of serials
@@ -75,6 +77,28 @@ public sealed class SearchService(
                 $"{caller.AgencyCode} ({caller.CountryCode}) searched serial '{request.SerialNumber}' for {request.Purpose} and found your {k.Item.Row.Status} record {k.Item.Row.ExternalId} ({k.Match.Kind.ToString().ToLowerInvariant()} match).",
                 FirearmId: k.Item.Row.Id, FromAgencyId: caller.AgencyId, SearchId: searchId, Purpose: request.Purpose))
             .ToList();
+        // The sender of a notice that names a result (or covers its serial) is alerted too: one hit per agency and record,
+        // so an owner who is also the sender gets its hit marked with the notice.
+        foreach (var k in kept)
+        {
+            foreach (var (notice, senderId) in noticed.GetValueOrDefault(k.Item.Row.Id) ?? [])
+            {
+                if (senderId == caller.AgencyId)
+                {
+                    continue;
+                }
+                var existing = hits.FindIndex(h => h.AgencyId == senderId && h.FirearmId == k.Item.Row.Id);
+                if (existing >= 0)
+                {
+                    hits[existing] = hits[existing] with { NoticeId = hits[existing].NoticeId ?? notice.Id };
+                    continue;
+                }
+                hits.Add(new NewAlert(
+                    senderId, AlertKinds.Hit,
+                    $"{caller.AgencyCode} ({caller.CountryCode}) searched serial '{request.SerialNumber}' for {request.Purpose} and found record {k.Item.Row.ExternalId} of {k.Item.Row.OwnerAgency}, which your notice {notice.Id} (\"{notice.Title}\") names or covers.",
+                    FirearmId: k.Item.Row.Id, FromAgencyId: caller.AgencyId, SearchId: searchId, Purpose: request.Purpose, NoticeId: notice.Id));
+            }
+        }
 
         var entry = new AuditRecord(
             clock.GetUtcNow(), caller.AgencyId, caller.KeyId, AuditActions.Search, searchId, request.Purpose,
@@ -84,7 +108,8 @@ public sealed class SearchService(
 
     /// <summary>The page of ranked results, their records, and whether more matched than the page holds.</summary>
     private sealed record Found(
-        List<((FirearmRow Row, SerialCandidate Serial) Item, SerialMatch Match)> Kept, IReadOnlyList<FirearmResponse> Responses, bool Truncated);
+        List<((FirearmRow Row, SerialCandidate Serial) Item, SerialMatch Match)> Kept, IReadOnlyList<FirearmResponse> Responses, bool Truncated,
+        Dictionary<long, List<(SearchNotice Notice, long SenderId)>> Notices);
 
     /// <summary>
     /// Everything the search reads, on one session (the index lookups, the records and their details), which
@@ -119,7 +144,9 @@ public sealed class SearchService(
         var ranked = SerialMatcher.Rank(rows.Select(row => ((Row: row, Serial: matches.ByFirearm[row.Id].Serial), described.Adjust(matches.ByFirearm[row.Id].Match, row))), item => item.Row.Id);
         var kept = ranked.Take(MaxResults).ToList();
         var responses = await FirearmQueries.ToResponsesAsync(session, kept.Select(k => k.Item.Row).ToList());
-        return new Found(kept, responses, matches.Truncated || ranked.Count > MaxResults || rows.Count > MaxResults);
+        // Nothing read when no active notice names records; else one indexed lookup for the page's ids.
+        var noticed = await notices.MatchAsync(session, [.. kept.Select(k => (k.Item.Row, k.Item.Serial.Serial))], caller);
+        return new Found(kept, responses, matches.Truncated || ranked.Count > MaxResults || rows.Count > MaxResults, noticed);
     }
 
     /// <summary>

@@ -73,6 +73,38 @@ public class HitsAndAuditTests : ApiFixture
     }
 
     [Test]
+    public async Task RepeatedSearchesByOneAgencyForOneRecordAreOneOpenHitWithACountReopenedAfterAcknowledgement()
+    {
+        var id = await RecordAsync("GRP 5000 EE", "stolen");
+        var first = (string)(await SearchAsync(_searcher, "GRP5000EE", "seizure"))["searchId"]!;
+        await SearchAsync(_searcher, "GRP 5000 EE", "investigation");
+        var last = (string)(await SearchAsync(_searcher, "grp5000ee", "border-control"))["searchId"]!;
+
+        var hits = (await OpenAlertsAsync(_owner)).Where(a => (long?)a["firearmId"] == id).ToList();
+        Assert.That(hits, Has.Count.EqualTo(1), "one open alert per firearm and searching agency");
+        var hit = hits[0];
+        Assert.That((int?)hit["hitCount"], Is.EqualTo(3));
+        Assert.That((string?)hit["firstSearchId"], Is.EqualTo(first));
+        Assert.That((string?)hit["searchId"], Is.EqualTo(last), "searchId is the latest search");
+        Assert.That((string?)hit["purpose"], Is.EqualTo("border-control"));
+        Assert.That((string?)hit["lastHitAt"], Is.Not.Null);
+
+        // Another agency's search is its own alert.
+        await SearchAsync(_bystander, "GRP5000EE");
+        Assert.That((await OpenAlertsAsync(_owner)).Count(a => (long?)a["firearmId"] == id), Is.EqualTo(2));
+
+        // Acknowledged, then hit again by the same agency: the same alert, reopened and counted on.
+        await (await _owner.PostAsync($"/api/v1/alerts/{(long)hit["id"]!}/acknowledge", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.That((await OpenAlertsAsync(_owner)).Select(a => (long)a["id"]!), Does.Not.Contain((long)hit["id"]!));
+        var again = (string)(await SearchAsync(_searcher, "GRP5000EE"))["searchId"]!;
+        var reopened = (await OpenAlertsAsync(_owner)).Single(a => (long)a["id"]! == (long)hit["id"]!);
+        Assert.That((int?)reopened["hitCount"], Is.EqualTo(4));
+        Assert.That((string?)reopened["searchId"], Is.EqualTo(again));
+        Assert.That((string?)reopened["firstSearchId"], Is.EqualTo(first));
+        Assert.That(reopened["acknowledgedAt"], Is.Null);
+    }
+
+    [Test]
     public async Task NoHitForTheOwnersOwnSearchOrForSeizedAndRecoveredRecords()
     {
         await RecordAsync("NOHIT 3000", "stolen");

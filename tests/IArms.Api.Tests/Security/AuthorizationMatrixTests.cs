@@ -112,6 +112,25 @@ public class AuthorizationMatrixTests : ApiFixture
         ["ExportPartyNetworkGraphML"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
         ["GetSerialRuns"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
         ["GetAnalysisTrends"] = new(["analysis", "admin"], Reach.Allowed, Reach.Allowed),
+        // Webhooks are managed by the agency's admin (and HQ's): every other key is refused, another agency's admin too.
+        ["CreateWebhook"] = new(["admin"], Reach.Denied, Reach.Denied, _ => new() { ["code"] = World.Owner },
+            _ => new { url = "https://203.0.113.9/hooks", events = new[] { "hit" } }),
+        ["ListWebhooks"] = new(["admin"], Reach.Denied, Reach.Denied, _ => new() { ["code"] = World.Owner }),
+        ["GetWebhook"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner, ["id"] = w.WebhookId }),
+        ["DeleteWebhook"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner, ["id"] = w.WebhookId }),
+        ["TestWebhook"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner, ["id"] = w.WebhookId }),
+        ["RotateWebhookSecret"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner, ["id"] = w.WebhookId }),
+        ["ListWebhookDeliveries"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner, ["id"] = w.WebhookId }),
+        ["RedeliverWebhook"] = new(["admin"], Reach.Denied, Reach.Denied,
+            w => new() { ["code"] = World.Owner, ["id"] = w.WebhookId, ["deliveryId"] = w.DeliveryId }),
+        // Notices: sent with the record role; seen, acknowledged and withdrawn only by their sender and addressees.
+        // The world's notice is the owner's to Germany: the foreign agency (DE) is an addressee, the others are not.
+        ["CreateNotice"] = new(["record"], Reach.Allowed, Reach.Allowed,
+            Body: _ => new { kind = "trafficking-pattern", title = "Matrix notice", summary = "A pattern.", countries = new[] { "all" } }),
+        ["ListNotices"] = new(AnyRole, Reach.Allowed, Reach.Allowed),
+        ["GetNotice"] = new(AnyRole, Reach.Allowed, Reach.Denied, w => new() { ["id"] = w.NoticeId }),
+        ["AcknowledgeNotice"] = new(AnyRole, Reach.Allowed, Reach.Denied, w => new() { ["id"] = w.NoticeId }, Owner: Reach.Denied),
+        ["WithdrawNotice"] = new(["record"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.NoticeId }),
         // The owner shared the record through a request that stays open here (issue 11: the access ends when it closes).
         ["GetTraceReport"] = new(["search"], Reach.Allowed, Reach.Denied, w => new() { ["id"] = w.FirearmId }, Addressee: Reach.Allowed),
     };
@@ -272,6 +291,9 @@ public class AuthorizationMatrixTests : ApiFixture
         public string SpareKeyId { get; private set; } = "";
         public string MakeId { get; private set; } = "";
         public string CalibreId { get; private set; } = "";
+        public string WebhookId { get; private set; } = "";
+        public string DeliveryId { get; private set; } = "";
+        public string NoticeId { get; private set; } = "";
         private string OwnerKey { get; set; } = "";
 
         public int Sequence() => Interlocked.Increment(ref _sequence);
@@ -337,6 +359,19 @@ public class AuthorizationMatrixTests : ApiFixture
             world.MakeId = ((long)Items(makes).First()["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var calibres = (await (await owner.GetAsync("/api/v1/reference/calibres?q=9x19")).ExpectAsync(HttpStatusCode.OK))["items"]!;
             world.CalibreId = ((long)Items(calibres).First()["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            // A documentation address (TEST-NET-3): public, so registrable; the dispatcher's attempts there simply fail.
+            var webhook = await (await admin.PostJsonAsync($"/api/v1/agencies/{Owner}/webhooks", new { url = "https://203.0.113.9/hooks", events = new[] { "hit" } }))
+                .ExpectAsync(HttpStatusCode.Created);
+            world.WebhookId = ((long)webhook["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var ping = await (await admin.PostAsync($"/api/v1/agencies/{Owner}/webhooks/{world.WebhookId}/test", null)).ExpectAsync(HttpStatusCode.Accepted);
+            world.DeliveryId = ((long)ping["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            var notice = await (await owner.PostJsonAsync("/api/v1/notices", new
+            {
+                kind = "firearms-wanted", title = "Matrix notice", summary = "Wanted.", firearmIds = new[] { (long)created["id"]! }, countries = new[] { "DE" },
+            })).ExpectAsync(HttpStatusCode.Created);
+            world.NoticeId = ((long)notice["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return world;
         }
 
