@@ -155,7 +155,8 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
     /// Creates or replaces the agency's records with the requests' externalIds inside <paramref name="session"/>'s
     /// transaction (an import's chunk), in order: new → created; same content → unchanged; other content → replaced as
     /// a PUT would (new version, search index and visibility in step); a later request with the same externalId upserts
-    /// over the earlier one. The stored records are looked up once for the whole chunk. The caller commits, then calls
+    /// over the earlier one. The stored records are looked up once for the whole chunk; the analysis tables follow
+    /// each record as they follow a single POST or PUT. The caller commits, then calls
     /// <see cref="Applied"/> with the key changes collected, so the trigram counts move only for what committed.
     /// </summary>
     public async Task<List<(UpsertOutcome Outcome, SerialIndex.KeyChanges? Keys)>> UpsertManyAsync(
@@ -172,7 +173,9 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
                 record.Id = inserted.Id;
                 stored[record.ExternalId] = new() { Id = inserted.Id, ExternalId = record.ExternalId, ContentHash = record.ContentHash, Version = inserted.Version };
                 await FirearmQueries.WriteVisibilityAsync(session, record, replacing: false);
-                outcomes.Add((UpsertOutcome.Created, await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false)));
+                var keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false);
+                await AnalysisIndex.CreatedAsync(session, Analysed(record));
+                outcomes.Add((UpsertOutcome.Created, keys));
                 continue;
             }
             if (existing.ContentHash == record.ContentHash)
@@ -187,10 +190,21 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
                 ?? throw new DBConcurrencyException($"Record {record.Id} changed while it was being imported.");
             existing.ContentHash = record.ContentHash;
             await FirearmQueries.WriteVisibilityAsync(session, record, replacing: true);
-            outcomes.Add((UpsertOutcome.Updated, await SerialIndex.ReplaceAsync(session, record.Id, record, existed: true)));
+            var changedKeys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: true);
+            // What the analysis reads of the record may have changed (serial, make, status, place...); its chain stays.
+            await AnalysisIndex.RefreshAsync(session, record.Id);
+            outcomes.Add((UpsertOutcome.Updated, changedKeys));
         }
         return outcomes;
     }
+
+    /// <summary>What the analysis reads of a record, from the values just written.</summary>
+    private static AnalysedFirearm Analysed(StoredFirearm r) => new()
+    {
+        Id = r.Id, SerialNumber = r.SerialNumber, Make = r.Make, CanonicalMake = r.CanonicalMake, Model = r.Model, Status = r.Status,
+        EventDate = r.EventDate, EventCountryCode = r.EventCountryCode, EventPlace = r.EventPlace, CaseReference = r.CaseReference,
+        ObliteratedSerial = r.ObliteratedSerial,
+    };
 
     /// <summary>Moves the in-memory trigram counts for upserts that have committed.</summary>
     public void Applied(IEnumerable<SerialIndex.KeyChanges> keys)
