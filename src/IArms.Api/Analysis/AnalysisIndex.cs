@@ -56,6 +56,15 @@ public static class AnalysisIndex
         }
     }
 
+    /// <summary>
+    /// The rows of a record just inserted, derived from the record alone with nothing read: a new record has no chain
+    /// and no party keys, so only what its own fields give (its serial shape; where it was found) is written. An
+    /// import's created rows take this path; a full <see cref="RefreshAsync(SqlSession, long)"/> would read five empty
+    /// tables per record to find nothing to compare.
+    /// </summary>
+    public static Task CreatedAsync(SqlSession session, AnalysedFirearm firearm) =>
+        InsertDerivedAsync(session, Derive(firearm, ChainAnalyzer.Analyze([], firearm.ObliteratedSerial), PartyResolution.Of([])));
+
     /// <summary>Firearms per transaction of <see cref="RebuildAsync"/>.</summary>
     private const int RebuildBatch = 5000;
 

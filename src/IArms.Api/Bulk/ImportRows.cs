@@ -29,6 +29,7 @@ public sealed class ImportRowReader
     private readonly Stream _stream;
     private readonly bool _csv;
     private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly MemoryStream _lineBytes = new();
     private int _length;
     private int _index;
     private long _offset;
@@ -60,18 +61,24 @@ public sealed class ImportRowReader
 
     private ImportRow NextLine(long line)
     {
-        var bytes = new MemoryStream();
+        // The buffer is searched for the line's end a block at a time (not byte by byte): reading was a tenth of an
+        // import's time. Only the first MaxRowBytes of a line are kept; the rest is skipped to its end.
+        var bytes = _lineBytes;
+        bytes.SetLength(0);
         var tooLong = false;
-        int b;
-        while ((b = Read()) >= 0 && b != '\n')
+        while (_index < _length || Fill())
         {
-            if (bytes.Length < MaxRowBytes)
+            var available = _buffer.AsSpan(_index, _length - _index);
+            var end = available.IndexOf((byte)'\n');
+            var part = end < 0 ? available : available[..end];
+            var room = (int)Math.Min(part.Length, MaxRowBytes - bytes.Length);
+            bytes.Write(part[..room]);
+            tooLong |= room < part.Length;
+            var consumed = end < 0 ? part.Length : end + 1;
+            (_index, _offset) = (_index + consumed, _offset + consumed);
+            if (end >= 0)
             {
-                bytes.WriteByte((byte)b);
-            }
-            else
-            {
-                tooLong = true;
+                break;
             }
         }
         _line++;

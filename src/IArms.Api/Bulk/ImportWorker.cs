@@ -34,7 +34,7 @@ public sealed class ImportFaults
 /// <summary>
 /// Processes import jobs one at a time, oldest first, a job left running by a stopped process before any queued one.
 /// Rows are read from the job's checkpoint and committed in chunks: the chunk's upserts (through
-/// <see cref="FirearmService.UpsertAsync"/>, so search indexes, reference resolution and data quality stay in step),
+/// <see cref="FirearmService.UpsertManyAsync"/>, so search indexes, reference resolution and data quality stay in step),
 /// its rejected rows and the new checkpoint are one transaction, so a crash loses at most the chunk in flight, which
 /// is then read again. A later row with the same externalId simply upserts over the earlier one.
 /// </summary>
@@ -150,18 +150,22 @@ public sealed class ImportWorker(
         {
             return false;
         }
+        var accepted = new List<FirearmRequest>(chunk.Count);
         foreach (var (row, request, rowErrors) in chunk)
         {
             next.RowsRead++;
-            if (rowErrors is not null)
+            if (rowErrors is null)
             {
-                next.Rejected++;
-                // The externalId of a rejected row may itself be what is wrong with it: kept to the column's 100 characters.
-                var externalId = request?.ExternalId is { Length: > 100 } text ? text[..100] : request?.ExternalId;
-                errors.Add(new(job.Id, row.Line, externalId, JsonSerializer.Serialize(rowErrors)));
+                accepted.Add(request!);
                 continue;
             }
-            var (outcome, changed) = await firearms.UpsertAsync(session, request!, job.AgencyId);
+            next.Rejected++;
+            // The externalId of a rejected row may itself be what is wrong with it: kept to the column's 100 characters.
+            var externalId = request?.ExternalId is { Length: > 100 } text ? text[..100] : request?.ExternalId;
+            errors.Add(new(job.Id, row.Line, externalId, JsonSerializer.Serialize(rowErrors)));
+        }
+        foreach (var (outcome, changed) in await firearms.UpsertManyAsync(session, accepted, job.AgencyId))
+        {
             _ = outcome switch
             {
                 FirearmService.UpsertOutcome.Created => next.Created++,

@@ -46,6 +46,12 @@ public interface ISqlDialect
     /// <summary>The strings of a JSON array parameter (see <see cref="SqlList"/>), as a subquery for <c>IN</c>.</summary>
     string TextList(string parameter);
 
+    /// <summary>
+    /// The numbers of a JSON array parameter (see <see cref="SqlList"/>) as a table source of one column, <c>value</c>,
+    /// to be given an alias: an <c>INSERT ... SELECT</c> of many rows in one statement.
+    /// </summary>
+    string IdRows(string parameter);
+
     /// <summary><c>{table} {alias}</c> read through index <paramref name="index"/>.</summary>
     string WithIndex(string table, string alias, string index);
 
@@ -99,6 +105,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string TextList(string parameter) => $"(SELECT value FROM json_each({parameter}))";
 
+    public string IdRows(string parameter) => $"json_each({parameter})";
+
     public string WithIndex(string table, string alias, string index) => $"{table} {alias} INDEXED BY {index}";
 
     // A SQLite write transaction begins IMMEDIATE and holds the database's write lock until it ends.
@@ -151,6 +159,8 @@ public sealed class SqlServerDialect : ISqlDialect
     public string IdList(string parameter) => $"(SELECT CAST([value] AS BIGINT) FROM OPENJSON({parameter}))";
 
     public string TextList(string parameter) => $"(SELECT CAST([value] AS NVARCHAR(200)) FROM OPENJSON({parameter}))";
+
+    public string IdRows(string parameter) => $"(SELECT CAST([value] AS BIGINT) AS [value] FROM OPENJSON({parameter}))";
 
     public string WithIndex(string table, string alias, string index) => $"{table} {alias} WITH (INDEX ({index}))";
 

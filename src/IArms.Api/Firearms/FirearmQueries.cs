@@ -51,6 +51,12 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     private static readonly Sql SelectLiveByExternalId = new(d =>
         $"{Select(d)} WHERE f.owner_agency_id = @ownerAgencyId AND f.external_id = @externalId AND f.withdrawn_at IS NULL");
 
+    /// <summary>The agency's live records among the external ids <c>@externalIds</c> (a <see cref="SqlList"/>): an import chunk's lookup.</summary>
+    private static readonly Sql SelectLiveByExternalIds = new(d => $"""
+        SELECT f.id, f.external_id, f.content_hash, {d.RowVersion("f")} AS version FROM firearm f
+        WHERE f.owner_agency_id = @ownerAgencyId AND f.external_id IN {d.TextList("@externalIds")} AND f.withdrawn_at IS NULL
+        """);
+
     /// <summary>The visible live records among <c>@ids</c> (a <see cref="SqlList"/>), for the search.</summary>
     private static readonly Sql SelectVisibleByIds = new(d =>
         $"{Select(d)} WHERE f.id IN {d.IdList("@ids")} AND f.withdrawn_at IS NULL AND {VisibleTo}");
@@ -272,6 +278,11 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     public static Task<FirearmRow?> FindLiveByExternalIdAsync(SqlSession session, long ownerAgencyId, string externalId) =>
         session.QuerySingleOrDefaultAsync<FirearmRow>(SelectLiveByExternalId, new { ownerAgencyId, externalId });
 
+    /// <summary>The agency's live records with these external ids, by external id (an import chunk's one lookup).</summary>
+    public static async Task<Dictionary<string, StoredVersion>> FindLiveByExternalIdsAsync(SqlSession session, long ownerAgencyId, IEnumerable<string> externalIds) =>
+        (await session.QueryAsync<StoredVersion>(SelectLiveByExternalIds, new { ownerAgencyId, externalIds = SqlList.Of(externalIds) }))
+            .ToDictionary(r => r.ExternalId, StringComparer.Ordinal);
+
     public static Task<IdVersion> InsertAsync(SqlSession session, StoredFirearm record) =>
         session.QuerySingleAsync<IdVersion>(Insert, record);
 
@@ -318,6 +329,15 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     public sealed class IdVersion
     {
         public long Id { get; set; }
+        public long Version { get; set; }
+    }
+
+    /// <summary>What an upsert compares and checks of a stored record.</summary>
+    public sealed class StoredVersion
+    {
+        public long Id { get; set; }
+        public string ExternalId { get; set; } = "";
+        public string ContentHash { get; set; } = "";
         public long Version { get; set; }
     }
 

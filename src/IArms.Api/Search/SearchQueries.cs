@@ -59,7 +59,8 @@ public static class SearchQueries
         "INSERT INTO firearm_serial (firearm_id, location, serial, normalized, canonical, reversed, owner_agency_id, visibility_scope)",
         "VALUES (@FirearmId, @Location, @Serial, @Normalized, @Canonical, @Reversed, @OwnerAgencyId, @VisibilityScope)"));
 
-    public static readonly Sql InsertKey = new("INSERT INTO serial_key (key_value, serial_id) VALUES (@Key, @SerialId)");
+    /// <summary>All keys of one serial (<c>@keys</c>, a <see cref="SqlList"/>) in one statement: a serial has about twenty.</summary>
+    public static readonly Sql InsertKeys = new(d => $"INSERT INTO serial_key (key_value, serial_id) SELECT k.value, @serialId FROM {d.IdRows("@keys")} k");
 
     private static readonly Sql CountTrigrams = new(
         "SELECT key_value, COUNT(*) AS postings FROM serial_key WHERE key_value < @limit GROUP BY key_value");

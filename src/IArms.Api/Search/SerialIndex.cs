@@ -56,7 +56,7 @@ public static class SerialIndex
                 record.OwnerAgencyId, record.VisibilityScope,
             });
             var keys = SerialKeys.ForSerial(canonical);
-            await session.ExecuteAsync(SearchQueries.InsertKey, keys.Select(k => new { Key = k, SerialId = serialId }));
+            await session.ExecuteAsync(SearchQueries.InsertKeys, new { keys = SqlList.Of(keys), serialId });
             added.AddRange(keys);
         }
         return new KeyChanges(removed, added);

@@ -1,5 +1,7 @@
 using System.Net;
 using IArms.Api.Analysis;
+using IArms.Api.Bulk;
+using IArms.Api.Tests.Bulk;
 using IArms.Api.Data;
 using IArms.Api.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -89,6 +91,41 @@ public class AnalysisIndexTests : ApiFixture
             Assert.That(kept["firearm_serial_shape"], Is.Not.Empty);
             Assert.That(runs.Single()["firearms"]!.AsArray().Select(f => (long)f!), Is.EqualTo(_s.Lot.Skip(1)), "the changed serial left the run");
             Assert.That((int)routes.Single()["firearms"]!, Is.EqualTo(5), "the withdrawn rifle no longer counts");
+        });
+    }
+
+    [Test]
+    public async Task RecordsCreatedAndReplacedByAnImportGetTheRowsAFullRebuildDerivesAndJoinSerialRuns()
+    {
+        // Three seized pistols of one lot arrive by import; a second import moves one of them to another serial.
+        // The serial runs must see them at once (no rebuild), and the tables must be what a rebuild derives.
+        string Line(int i, string serial) => Imports.Json(Firearm(serial) with
+        {
+            ExternalId = $"IMPORTED-LOT-{i}", Make = "Importwerk", Status = "seized", EventDate = "2024-02-01",
+            EventCountryCode = "DE", EventPlace = $"Imported place {i}", CaseReference = $"IMPORTED-CASE-{i}",
+        });
+        var first = string.Join("\n", Enumerable.Range(0, 3).Select(i => Line(i, $"IMW{7000 + i}")));
+        var (_, id) = await Imports.UploadAsync(_s.Fr, Imports.Utf8(first), ImportApi.NdJsonType);
+        var job = await Imports.FinishedAsync(_s.Fr, id);
+        var runBefore = Items(await GetAsync(_s.Analyst, "/serial-runs?make=Importwerk"));
+
+        (_, id) = await Imports.UploadAsync(_s.Fr, Imports.Utf8(Line(0, "QQ55")), ImportApi.NdJsonType);
+        var second = await Imports.FinishedAsync(_s.Fr, id);
+        var runAfter = Items(await GetAsync(_s.Analyst, "/serial-runs?make=Importwerk"));
+
+        var kept = Dump();
+        await AnalysisIndex.RebuildAsync(App.Services.GetRequiredService<Db>(), CancellationToken.None);
+        var rebuilt = Dump();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Imports.Count(job, "created"), Is.EqualTo(3));
+            Assert.That(Imports.Count(second, "updated"), Is.EqualTo(1));
+            Assert.That(runBefore.Single()["firearms"]!.AsArray(), Has.Count.EqualTo(3), "the imported lot is one run");
+            Assert.That(runAfter.Single()["firearms"]!.AsArray(), Has.Count.EqualTo(2), "the re-serialled pistol left the run");
+            foreach (var table in Tables)
+            {
+                Assert.That(kept[table], Is.EqualTo(rebuilt[table]), table);
+            }
         });
     }
 }
