@@ -10,7 +10,9 @@ using IArms.Api.Firearms;
 using IArms.Api.Health;
 using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
+using IArms.Api.Officers;
 using IArms.Api.Operations;
+using IArms.Api.Pages;
 using IArms.Api.Reference;
 using IArms.Api.Search;
 using IArms.Api.Tracing;
@@ -63,6 +65,8 @@ public static class IArmsApp
         services.AddDataProtection();
         services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
         services.AddAgencies();
+        services.AddOfficers(builder.Environment);
+        services.AddOfficerPages();
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
@@ -103,6 +107,7 @@ public static class IArmsApp
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
+        app.UseOfficerAssets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<AuditFailureMiddleware>();
@@ -114,6 +119,7 @@ public static class IArmsApp
         // by its FluentValidation validator, if it has one: both set once, here.
         var api = app.MapGroup(ApiBase).AuditEveryRoute().WithValidation();
         api.MapAgencies();
+        api.MapOfficers();
         api.MapFirearms();
         api.MapAlerts();
         api.MapSearch();
@@ -123,6 +129,7 @@ public static class IArmsApp
         api.MapAnalysis();
         api.MapImports();
         api.MapExports();
+        app.MapOfficerPages();
         return app;
     }
 }
