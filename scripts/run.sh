@@ -14,6 +14,7 @@ cat <<INFO
 
 IArms is starting on $url (SQLite file: $database)
 
+  Officer's page $url/            (sign in as the demo officer below)
   Swagger UI     $url/swagger
   OpenAPI        $url/swagger/v1/swagger.json
   Health         $url/health/ready
@@ -25,6 +26,14 @@ Demo API keys (header X-Api-Key; demo databases only):
   US-ATF  search, record, trace          demo-us-atf-key-0000000000000003
   BE-FPP  search                         demo-be-fpp-key-0000000000000004
   UA-NCB  search, record, trace          demo-ua-ncb-key-0000000000000005
+
+Demo officer of DE-BKA (roles search, record, trace; demo databases only):
+  username       demo.officer
+  password       demo-officer-password
+  TOTP secret    IARMSDEMOTOTPSECRETFORDEBKA23456   (add it to any authenticator app: TOTP, SHA-1, 6 digits, 30 s;
+                 or: python3 -c "import hmac,hashlib,struct,time,base64;k=base64.b32decode('IARMSDEMOTOTPSECRETFORDEBKA23456');h=hmac.new(k,struct.pack('>Q',int(time.time())//30),hashlib.sha1).digest();o=h[-1]&15;print('%06d'%((struct.unpack('>I',h[o:o+4])[0]&0x7fffffff)%10**6))")
+  Then search the misread serial  A8 I23 4S6  (France's stolen Glock AB 123-456), and open record 3,
+  the AKM seized in Hamburg: its custody chain and point of diversion (theft from a Ukrainian depot).
 
 Try:
   curl -s -X POST $url/api/v1/searches -H 'X-Api-Key: demo-de-bka-key-0000000000000002' \\

@@ -11,7 +11,9 @@ using IArms.Api.Health;
 using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
 using IArms.Api.Notices;
+using IArms.Api.Officers;
 using IArms.Api.Operations;
+using IArms.Api.Pages;
 using IArms.Api.Reference;
 using IArms.Api.Search;
 using IArms.Api.Tracing;
@@ -71,6 +73,8 @@ public static class IArmsApp
         services.AddDataProtection();
         services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
         services.AddAgencies();
+        services.AddOfficers(builder.Environment);
+        services.AddOfficerPages();
 
         services.AddEndpointsApiExplorer();
         services.AddSingleton<DeclaredQueryParameters>();
@@ -114,6 +118,7 @@ public static class IArmsApp
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
+        app.UseOfficerAssets();
         app.UseAuthentication();
         app.UseRateLimits();
         app.UseAuthorization();
@@ -127,6 +132,7 @@ public static class IArmsApp
         // FluentValidation validator, if it has one: all set once, here.
         var api = app.MapGroup(ApiBase).AuditEveryRoute().WithRateLimits().WithStrictQuery().WithValidation();
         api.MapAgencies();
+        api.MapOfficers();
         api.MapFirearms();
         api.MapAlerts();
         api.MapSearch();
@@ -138,6 +144,7 @@ public static class IArmsApp
         api.MapExports();
         api.MapWebhooks();
         api.MapNotices();
+        app.MapOfficerPages();
         return app;
     }
 }

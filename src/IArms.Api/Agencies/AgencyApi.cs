@@ -104,7 +104,7 @@ public static class AgencyApi
         // Only the central administrator issues admin keys, its agency's own included. An agency admin able to mint
         // admin keys could, once its key leaked, mint a spare and survive the revocation of the leaked one; and HQ
         // keeps knowing who holds admin power in every agency. Rotating an agency's admin key is a rare call to HQ.
-        if (request.Roles!.Contains(Roles.Admin) && !caller.IsCentralAdmin)
+        if (!caller.MayGrant(request.Roles!))
         {
             return TypedResults.Problem("Only the central administrator (HQ) issues admin keys; your agency's admin key issues the other roles.",
                 statusCode: 403, title: "Forbidden.");

@@ -16,6 +16,14 @@ public static class AuditActions
     public const string ApiKeyList = "api-key.list";
     public const string ApiKeyCreate = "api-key.create";
     public const string ApiKeyRevoke = "api-key.revoke";
+    public const string OfficerCreate = "officer.create";
+    public const string OfficerList = "officer.list";
+    public const string OfficerDisable = "officer.disable";
+
+    /// <summary>An officer signed in to the officer's page (or failed to: the outcome says which).</summary>
+    public const string OfficerSignIn = "officer.sign-in";
+    public const string OfficerSignOut = "officer.sign-out";
+    public const string OfficerEnrol = "officer.enrol";
 
     public const string FirearmCreate = "firearm.create";
     public const string FirearmList = "firearm.list";
@@ -88,6 +96,7 @@ public static class AuditActions
         ImportCreate, ImportList, ImportRead, ImportErrors, ImportCancel, ExportFirearms,
         WebhookCreate, WebhookList, WebhookRead, WebhookDelete, WebhookTest, WebhookRotateSecret, WebhookDeliveries, WebhookRedeliver,
         NoticeCreate, NoticeList, NoticeRead, NoticeAcknowledge, NoticeWithdraw,
+        OfficerCreate, OfficerList, OfficerDisable, OfficerSignIn, OfficerSignOut, OfficerEnrol,
     ];
 }
 

@@ -1,8 +1,8 @@
 namespace IArms.Api.Audit;
 
 /// <summary>
-/// One audit entry. <c>agency</c> and <c>keyId</c> are null for a failed authentication; <c>officer</c> is null until
-/// officer accounts exist; <c>objectId</c> is the resource acted on, as a path under <c>/api/v1</c>; <c>statusCode</c>
+/// One audit entry. <c>agency</c> and <c>keyId</c> are null for a failed authentication; <c>officer</c> names the officer for what was
+/// done through the officer's page (<c>keyId</c> is then null) and is null for an API key; <c>objectId</c> is the resource acted on, as a path under <c>/api/v1</c>; <c>statusCode</c>
 /// is what the request was answered.
 /// </summary>
 public sealed record AuditEntryResponse(

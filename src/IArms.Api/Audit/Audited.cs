@@ -37,16 +37,27 @@ public static class AuditEntries
         var endpoint = http.GetEndpoint();
         var action = endpoint?.Metadata.GetMetadata<AuditedMetadata>()?.Action
             ?? endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "unclassified";
+        return For(http, clock, action, outcome, status, ObjectId(http, location));
+    }
+
+    /// <summary>
+    /// The entry for a request under a named action and object: how the officer's pages, which are no API routes,
+    /// audit what they do (the object a path under <c>/api/v1</c>, as the same act through the API would name it).
+    /// </summary>
+    public static AuditRecord For(HttpContext http, TimeProvider clock, string action, string outcome, int status, string? objectId)
+    {
         long? agencyId = null, keyId = null;
+        string? officer = null;
         if (http.User.Identity?.IsAuthenticated == true)
         {
             var caller = Caller.From(http.User);
-            (agencyId, keyId) = (caller.AgencyId, caller.KeyId);
+            (agencyId, keyId, officer) = (caller.AgencyId, caller.AuditKeyId, caller.Officer);
         }
         return new AuditRecord(clock.GetUtcNow(), agencyId, keyId, action, null, null, null, Query(http.Request), null)
         {
+            Officer = officer,
             SourceAddress = http.Connection.RemoteIpAddress?.ToString(),
-            ObjectId = ObjectId(http, location),
+            ObjectId = objectId,
             Outcome = outcome,
             StatusCode = status,
         };

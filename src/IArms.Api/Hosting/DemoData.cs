@@ -1,6 +1,7 @@
 using IArms.Api.Agencies;
 using IArms.Api.Data;
 using IArms.Api.Firearms;
+using IArms.Api.Officers;
 using IArms.Api.Tracing;
 
 namespace IArms.Api.Hosting;
@@ -9,8 +10,14 @@ namespace IArms.Api.Hosting;
 /// A few agencies, keys and records so that a newcomer can try the API at once (<c>scripts/run.sh</c>).
 /// The keys are fixed and public: demo databases only.
 /// </summary>
-public sealed class DemoData(Db db, AgencyQueries agencies, FirearmQueries records, FirearmService firearms, TraceRequestService traces, ILogger<DemoData> logger)
+public sealed class DemoData(
+    Db db, AgencyQueries agencies, FirearmQueries records, FirearmService firearms, TraceRequestService traces, OfficerAccounts officers, ILogger<DemoData> logger)
 {
+    /// <summary>The demo officer of the Bundeskriminalamt, for the officer's page (printed by scripts/run.sh; demo databases only).</summary>
+    public const string OfficerUsername = "demo.officer";
+    public const string OfficerPassword = "demo-officer-password";
+    public const string OfficerTotpSecret = "IARMSDEMOTOTPSECRETFORDEBKA23456";
+
     public static readonly IReadOnlyList<(string Code, string Name, string Country, string Key, string[] Roles)> Agencies =
     [
         ("FR-NCB", "INTERPOL NCB Paris", "FR", "demo-fr-ncb-key-0000000000000001", [Roles.Search, Roles.Record, Roles.Trace, Roles.Audit]),
@@ -55,6 +62,11 @@ public sealed class DemoData(Db db, AgencyQueries agencies, FirearmQueries recor
         if (recorded.TryGetValue("DE-BKA-77001", out var rifle) && callers.ContainsKey("UA-NCB"))
         {
             await TraceAsync(rifle, callers["DE-BKA"], callers["UA-NCB"], ct);
+        }
+        if (callers.TryGetValue("DE-BKA", out var bka))
+        {
+            await officers.CreateEnrolledAsync(bka.AgencyId, OfficerUsername, "Demo Officer (BKA)", [Roles.Search, Roles.Record, Roles.Trace],
+                OfficerPassword, IArms.Core.Security.Totp.FromBase32(OfficerTotpSecret)!, ct);
         }
         logger.LogInformation("Seeded demo data: {Agencies} agencies, {Records} records", callers.Count, Records().Count());
     }

@@ -64,10 +64,15 @@ public static class WebSecurity
                 headers["Referrer-Policy"] = "no-referrer";
                 // Police data and the one-time key must not stay in a browser's or a proxy's cache.
                 headers.CacheControl = "no-store";
-                headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/swagger")
+                var path = http.Request.Path;
+                headers.ContentSecurityPolicy = path.StartsWithSegments("/swagger")
                     // Swagger UI loads its own scripts and styles, sets inline styles, and uses data: images.
                     ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-                    : "default-src 'none'; frame-ancestors 'none'";
+                    : path.StartsWithSegments(IArmsApp.ApiBase) || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics")
+                        ? "default-src 'none'; frame-ancestors 'none'"
+                        // The officer's pages: their own stylesheet, no script at all (none inline, none served), forms
+                        // posting to themselves only; the QR code and route diagram are inline SVG markup, not images.
+                        : "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
                 return Task.CompletedTask;
             }, context);
             return next(context);

@@ -101,8 +101,11 @@ public sealed class SearchService(
         }
 
         var entry = new AuditRecord(
-            clock.GetUtcNow(), caller.AgencyId, caller.KeyId, AuditActions.Search, searchId, request.Purpose,
-            request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmQueries.Json), results.Count);
+            clock.GetUtcNow(), caller.AgencyId, caller.AuditKeyId, AuditActions.Search, searchId, request.Purpose,
+            request.CaseReference, JsonSerializer.Serialize(request with { Purpose = null, CaseReference = null }, FirearmQueries.Json), results.Count)
+        {
+            Officer = caller.Officer,
+        };
         return new Prepared(new SearchResponse(searchId, query!.Normalized, results, truncated), entry, hits, query!.HasWildcards);
     }
 

@@ -119,8 +119,11 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         var created = await queries.ReadRequestAsync(session, id, caller);
         await session.CommitAsync();
         await audit.WriteAsync(new AuditRecord(
-            now, caller.AgencyId, caller.KeyId, AuditActions.TraceRequestShared, null, null, null,
-            $"firearm {firearm.Id} shared with {to.Code} ({to.CountryCode}) by trace request {id}" + (byOwner ? ", by its owner" : ""), 1), [], ct);
+            now, caller.AgencyId, caller.AuditKeyId, AuditActions.TraceRequestShared, null, null, null,
+            $"firearm {firearm.Id} shared with {to.Code} ({to.CountryCode}) by trace request {id}" + (byOwner ? ", by its owner" : ""), 1)
+        {
+            Officer = caller.Officer,
+        }, [], ct);
         return new CreateOutcome.Created(created!);
     }
 
@@ -264,8 +267,11 @@ public sealed class TraceRequestService(Db db, TracingQueries queries, AlertQuer
         await AnalysisIndex.RefreshAsync(session, firearmId);
         await session.CommitAsync();
         await audit.WriteAsync(new AuditRecord(
-            now, caller.AgencyId, caller.KeyId, AuditActions.CustodyEventRetracted, null, null, null,
-            $"custody event {eventId} of firearm {firearmId} retracted: {reason.Trim()}", 1), [], ct);
+            now, caller.AgencyId, caller.AuditKeyId, AuditActions.CustodyEventRetracted, null, null, null,
+            $"custody event {eventId} of firearm {firearmId} retracted: {reason.Trim()}", 1)
+        {
+            Officer = caller.Officer,
+        }, [], ct);
         return new RetractOutcome.Retracted(CustodyEvents.ToResponse(retracted!));
     }
 

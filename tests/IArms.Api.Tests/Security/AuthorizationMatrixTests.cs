@@ -50,6 +50,11 @@ public class AuthorizationMatrixTests : ApiFixture
         ["ListApiKeys"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner }),
         ["CreateApiKey"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner }, _ => new { roles = new[] { "search" }, label = "matrix" }),
         ["RevokeApiKey"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner, ["id"] = w.SpareKeyId }),
+        // Officer accounts are managed like keys: the agency's own admin, or the central administrator.
+        ["CreateOfficer"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner },
+            w => new { username = $"matrix.officer{w.Sequence()}", displayName = "Matrix officer", roles = new[] { "search" } }),
+        ["ListOfficers"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner }),
+        ["DisableOfficer"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["code"] = World.Owner, ["id"] = "999999" }),
 
         ["ListAlerts"] = new(AnyRole, Reach.Allowed, Reach.Allowed),
         ["AcknowledgeAlert"] = new(AnyRole, Reach.Denied, Reach.Denied, w => new() { ["id"] = w.AlertId }),
