@@ -1,4 +1,3 @@
-using System.Reflection;
 using FluentValidation;
 using IArms.Api.Agencies;
 using IArms.Api.Alerts;
@@ -10,6 +9,7 @@ using IArms.Api.Firearms;
 using IArms.Api.Health;
 using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
+using IArms.Api.Infrastructure.OpenApi;
 using IArms.Api.Operations;
 using IArms.Api.Reference;
 using IArms.Api.Search;
@@ -49,7 +49,7 @@ public static class IArmsApp
         builder.AddOperations();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Complete);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
@@ -64,33 +64,7 @@ public static class IArmsApp
         services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new InMemoryXmlRepository());
         services.AddAgencies();
 
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o =>
-        {
-            o.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "IArms API",
-                Version = "v1",
-                Description = "Firearms records and tracing: record lost, stolen, trafficked, smuggled and seized firearms, " +
-                              "search serial numbers, and trace weapons across agencies. Authenticate with the X-Api-Key header.",
-            });
-            o.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.Header,
-                Description = "An agency's API key.",
-            });
-            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [],
-            });
-            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
-            if (File.Exists(xml))
-            {
-                o.IncludeXmlComments(xml);
-            }
-        });
+        services.AddContractDocument();
         return builder;
     }
 
@@ -101,7 +75,7 @@ public static class IArmsApp
         app.UseStatusCodePages();
         app.UseAllowedHosts();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
-        app.UseSwagger();
+        app.UseSwagger(o => o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,3 +1,5 @@
+using IArms.Core.Firearms;
+using IArms.Api.Infrastructure.OpenApi;
 using System.Text;
 using System.Text.Json;
 using IArms.Api.Agencies;
@@ -27,7 +29,7 @@ public static class ExportApi
     }
 
     private static Results<PushStreamHttpResult, ProblemHttpResult> ExportFirearms(
-        Caller caller, Db db, FirearmQueries queries, TimeProvider clock, string? format, string? status, string? type, string? countryCode,
+        Caller caller, Db db, FirearmQueries queries, TimeProvider clock, [Vocabulary(typeof(ImportFormats), nameof(ImportFormats.All))] string? format, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Statuses))] string? status, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? type, string? countryCode,
         DateTimeOffset? updatedSince, string? owner)
     {
         format ??= ImportFormats.NdJson;

@@ -1,3 +1,4 @@
+using IArms.Api.Infrastructure.OpenApi;
 using System.Text.Json;
 using IArms.Api.Agencies;
 using IArms.Api.Audit;
@@ -34,6 +35,8 @@ public static class ImportApi
         // 415 before authentication, to callers that may not call the route at all.
         group.MapPost("/", Create).Idempotent().ProducesProblem(413).ProducesProblem(415)
             .WithMetadata(new LargeBodyMetadata(4L * 1024 * 1024 * 1024))
+            .ReadsTextBody("The records: NDJSON, one firearm record per line with the fields of `POST /firearms`; or CSV with a header " +
+                "row naming those fields (nested ones flattened). Up to 4 GiB, 1 MiB per row.", NdJsonType, CsvType)
             .Audited(AuditActions.ImportCreate).WithName("CreateImport")
             .WithSummary("Uploads NDJSON or CSV records; answers 202 with the job, which upserts them by externalId in the background.");
         group.MapGet("/", List).ProducesValidationProblem()

@@ -6,6 +6,73 @@ namespace IArms.Api.Infrastructure;
 /// </summary>
 public static class Problems
 {
+    /// <summary>
+    /// The longest text a problem carries in <c>title</c>, <c>detail</c>, <c>instance</c> or one of its <c>errors</c>: a message
+    /// may quote what the client sent, and a 1 MB value is not echoed back (the contract states this bound).
+    /// </summary>
+    public const int MaxTextLength = 2000;
+
+    /// <summary>
+    /// Applied to every problem the service writes (AddProblemDetails' customization): <c>instance</c> names the path the
+    /// problem is about, and no text is longer than <see cref="MaxTextLength"/>.
+    /// </summary>
+    public static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Instance ??= context.HttpContext.Request.Path.Value;
+        if (problem.Status is { } status && Titles.TryGetValue(status, out var title))
+        {
+            // One title per status, so that a client can switch on it; a more particular one becomes the detail.
+            if (problem.Title is { } particular && particular != title)
+            {
+                problem.Detail ??= particular;
+            }
+            problem.Title = title;
+        }
+        if (problem.Status is { } code && Types.TryGetValue(code, out var type))
+        {
+            problem.Type ??= type;
+        }
+        problem.Title = Bound(problem.Title);
+        problem.Detail = Bound(problem.Detail);
+        problem.Instance = Bound(problem.Instance);
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            foreach (var (field, messages) in validation.Errors)
+            {
+                validation.Errors[field] = messages.Select(m => Bound(m)!).ToArray();
+            }
+        }
+    }
+
+    /// <summary>The title of each status the service answers with a problem.</summary>
+    public static readonly IReadOnlyDictionary<int, string> Titles = new Dictionary<int, string>
+    {
+        [400] = "The request is not valid.",
+        [401] = "Authentication required.",
+        [403] = "Forbidden.",
+        [404] = "Not found.",
+        [409] = "Conflict.",
+        [412] = "Precondition failed.",
+        [413] = "The request body is too large.",
+        [415] = "Unsupported media type.",
+        [422] = "The request cannot be applied.",
+        [428] = "Precondition required.",
+        [429] = "Too many requests.",
+        [500] = "An unexpected error occurred.",
+        [503] = "The service is unavailable.",
+    };
+
+    /// <summary>The <c>type</c> of the statuses ASP.NET Core's defaults leave without one.</summary>
+    private static readonly Dictionary<int, string> Types = new()
+    {
+        [413] = "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        [428] = "https://tools.ietf.org/html/rfc6585#section-3",
+        [429] = "https://tools.ietf.org/html/rfc6585#section-4",
+    };
+
+    private static string? Bound(string? text) => text is { Length: > MaxTextLength } ? text[..(MaxTextLength - 1)] + "…" : text;
+
     public static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not found.");
 
     public static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(detail, statusCode: 409, title: "Conflict.");
