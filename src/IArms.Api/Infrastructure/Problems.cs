@@ -20,14 +20,14 @@ public static class Problems
     {
         var problem = context.ProblemDetails;
         problem.Instance ??= context.HttpContext.Request.Path.Value;
-        if (problem.Status is { } status && Titles.TryGetValue(status, out var title))
+        if (problem.Status is { } status && Statuses.TryGetValue(status, out var known))
         {
             // One title per status, so that a client can switch on it; a more particular one becomes the detail.
-            if (problem.Title is { } particular && particular != title)
+            if (problem.Title is { } particular && particular != known.Title)
             {
                 problem.Detail ??= particular;
             }
-            problem.Title = title;
+            problem.Title = known.Title;
         }
         if (problem.Status is { } code && Types.TryGetValue(code, out var type))
         {
@@ -45,22 +45,25 @@ public static class Problems
         }
     }
 
-    /// <summary>The title of each status the service answers with a problem.</summary>
-    public static readonly IReadOnlyDictionary<int, string> Titles = new Dictionary<int, string>
+    /// <summary>
+    /// Each status the service answers with a problem: its one title, and what it means to a client (the contract's
+    /// response description).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<int, (string Title, string Meaning)> Statuses = new Dictionary<int, (string, string)>
     {
-        [400] = "The request is not valid.",
-        [401] = "Authentication required.",
-        [403] = "Forbidden.",
-        [404] = "Not found.",
-        [409] = "Conflict.",
-        [412] = "Precondition failed.",
-        [413] = "The request body is too large.",
-        [415] = "Unsupported media type.",
-        [422] = "The request cannot be applied.",
-        [428] = "Precondition required.",
-        [429] = "Too many requests.",
-        [500] = "An unexpected error occurred.",
-        [503] = "The service is unavailable.",
+        [400] = ("The request is not valid.", "The request is not valid: `errors` names each field with what is wrong."),
+        [401] = ("Authentication required.", "No API key, or one that is unknown or revoked (send it in `X-Api-Key`)."),
+        [403] = ("Forbidden.", "The key lacks the role this operation needs, or the resource belongs to another agency."),
+        [404] = ("Not found.", "Nothing with this identifier is visible to the caller."),
+        [409] = ("Conflict.", "The request conflicts with the resource's current state."),
+        [412] = ("Precondition failed.", "`If-Match` no longer names the current version: read it again and reapply the change."),
+        [413] = ("The request body is too large.", "The request body is larger than the service accepts."),
+        [415] = ("Unsupported media type.", "The body is not in a media type this operation reads."),
+        [422] = ("The request cannot be applied.", "The request is well formed but cannot be applied as it stands."),
+        [428] = ("Precondition required.", "`If-Match` is required, so that a concurrent change is not overwritten."),
+        [429] = ("Too many requests.", "Too many requests (or failed authentications) from this key or address: wait `Retry-After` seconds."),
+        [500] = ("An unexpected error occurred.", "An unexpected error; nothing was changed by the failed step."),
+        [503] = ("The service is unavailable.", "The service cannot complete the request now (database busy, audit log unavailable): retry after `Retry-After` seconds."),
     };
 
     /// <summary>The <c>type</c> of the statuses ASP.NET Core's defaults leave without one.</summary>

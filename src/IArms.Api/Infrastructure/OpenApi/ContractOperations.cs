@@ -19,24 +19,6 @@ public sealed class ContractOperations : IOperationFilter
 {
     public const string ProblemMedia = "application/problem+json";
 
-    /// <summary>One title per status, as the service writes them.</summary>
-    public static readonly IReadOnlyDictionary<int, string> Descriptions = new Dictionary<int, string>
-    {
-        [400] = "The request is not valid: `errors` names each field with what is wrong.",
-        [401] = "No API key, or one that is unknown or revoked (send it in `X-Api-Key`).",
-        [403] = "The key lacks the role this operation needs, or the resource belongs to another agency.",
-        [404] = "Nothing with this identifier is visible to the caller.",
-        [409] = "The request conflicts with the resource's current state.",
-        [412] = "`If-Match` no longer names the current version: read it again and reapply the change.",
-        [413] = "The request body is larger than the service accepts.",
-        [415] = "The body is not in a media type this operation reads.",
-        [422] = "The request is well formed but cannot be applied as it stands.",
-        [428] = "`If-Match` is required, so that a concurrent change is not overwritten.",
-        [429] = "Too many requests (or failed authentications) from this key or address: wait `Retry-After` seconds.",
-        [500] = "An unexpected error; nothing was changed by the failed step.",
-        [503] = "The service cannot complete the request now (database busy, audit log unavailable): retry after `Retry-After` seconds.",
-    };
-
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         var description = context.ApiDescription;
@@ -165,16 +147,16 @@ public sealed class ContractOperations : IOperationFilter
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (operation.Responses!.TryGetValue(key, out var existing))
         {
-            if (existing is OpenApiResponse declared && Descriptions.TryGetValue(status, out var text))
+            if (existing is OpenApiResponse declared && Problems.Statuses.TryGetValue(status, out var known))
             {
-                declared.Description = text;
+                declared.Description = known.Meaning;
             }
             return;
         }
         var schema = context.SchemaGenerator.GenerateSchema(type ?? typeof(ProblemDetails), context.SchemaRepository);
         operation.Responses[key] = new OpenApiResponse
         {
-            Description = Descriptions[status],
+            Description = Problems.Statuses[status].Meaning,
             Content = new Dictionary<string, IOpenApiMediaType> { [ProblemMedia] = new OpenApiMediaType { Schema = schema } },
         };
     }
