@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet tool restore >/dev/null
 dotnet build src/IArms.Api -c Release -nologo -v quiet
-dotnet swagger tofile --output openapi/iarms-v1.json src/IArms.Api/bin/Release/net10.0/IArms.Api.dll v1
+dotnet swagger tofile --openapiversion 3.1 --output openapi/iarms-v1.json src/IArms.Api/bin/Release/net10.0/IArms.Api.dll v1

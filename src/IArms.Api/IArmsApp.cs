@@ -1,4 +1,3 @@
-using System.Reflection;
 using FluentValidation;
 using IArms.Api.Agencies;
 using IArms.Api.Alerts;
@@ -12,6 +11,7 @@ using IArms.Api.Hosting;
 using IArms.Api.Infrastructure;
 using IArms.Api.Notices;
 using IArms.Api.Officers;
+using IArms.Api.Infrastructure.OpenApi;
 using IArms.Api.Operations;
 using IArms.Api.Pages;
 using IArms.Api.Reference;
@@ -55,7 +55,7 @@ public static class IArmsApp
         builder.AddOperations();
 
         services.AddValidatorsFromAssemblyContaining<DatabaseOptions>(ServiceLifetime.Singleton);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Complete);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
@@ -76,36 +76,9 @@ public static class IArmsApp
         services.AddOfficers(builder.Environment);
         services.AddOfficerPages();
 
-        services.AddEndpointsApiExplorer();
         services.AddSingleton<DeclaredQueryParameters>();
         services.AddRateLimits();
-        services.AddSwaggerGen(o =>
-        {
-            o.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "IArms API",
-                Version = "v1",
-                Description = "Firearms records and tracing: record lost, stolen, trafficked, smuggled and seized firearms, " +
-                              "search serial numbers, and trace weapons across agencies. Authenticate with the X-Api-Key header.",
-            });
-            o.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.Header,
-                Description = "An agency's API key.",
-            });
-            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [],
-            });
-            o.OperationFilter<Bulk.RawBodyOperationFilter>();
-            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
-            if (File.Exists(xml))
-            {
-                o.IncludeXmlComments(xml);
-            }
-        });
+        services.AddContractDocument();
         return builder;
     }
 
@@ -116,7 +89,7 @@ public static class IArmsApp
         app.UseStatusCodePages();
         app.UseAllowedHosts();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
-        app.UseSwagger();
+        app.UseSwagger(o => o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
         app.UseSwaggerUI(o => o.DocumentTitle = "IArms API");
         app.UseOfficerAssets();
         app.UseAuthentication();

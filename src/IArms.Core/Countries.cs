@@ -5,6 +5,9 @@ namespace IArms.Core;
 /// <summary>ISO 3166-1 alpha-2 country codes (officially assigned), plus XK for Kosovo, which INTERPOL uses.</summary>
 public static class Countries
 {
+    /// <summary>The shape of a code (the contract states it; <see cref="IsValid"/> also checks the code is assigned).</summary>
+    public const string Pattern = "^[A-Z]{2}$";
+
     private static readonly FrozenSet<string> Codes = (
         "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW " +
         "BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ " +

@@ -1,17 +1,18 @@
+using IArms.Api.Infrastructure.OpenApi;
 namespace IArms.Api.Agencies;
 
 /// <summary>A national or central agency that records firearms and answers traces; <c>countryCode</c> is null for HQ unless configured.</summary>
-public sealed record AgencyResponse(string Code, string Name, string? CountryCode, DateTimeOffset CreatedAt);
+public sealed record AgencyResponse(string Code, string Name, [property: CountryCode] string? CountryCode, DateTimeOffset CreatedAt);
 
-public sealed record CreateAgencyRequest(string? Code, string? Name, string? CountryCode);
+public sealed record CreateAgencyRequest(string? Code, string? Name, [property: CountryCode] string? CountryCode);
 
-public sealed record CreateApiKeyRequest(IReadOnlyList<string>? Roles, string? Label);
+public sealed record CreateApiKeyRequest([property: Vocabulary(typeof(Roles), nameof(Roles.All))] IReadOnlyList<string>? Roles, string? Label);
 
-/// <summary>A newly issued key: <see cref="Key"/> is shown this once and never again.</summary>
-public sealed record ApiKeyCreatedResponse(long Id, string Key, string Prefix, IReadOnlyList<string> Roles, string Label, DateTimeOffset CreatedAt);
+/// <summary>A newly issued key: <c>key</c> is shown this once and never again.</summary>
+public sealed record ApiKeyCreatedResponse(long Id, string Key, string Prefix, [property: Vocabulary(typeof(Roles), nameof(Roles.All))] IReadOnlyList<string> Roles, string Label, DateTimeOffset CreatedAt);
 
 /// <summary>A key as listed to administrators: never the secret.</summary>
-public sealed record ApiKeyResponse(long Id, string Prefix, IReadOnlyList<string> Roles, string Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+public sealed record ApiKeyResponse(long Id, string Prefix, [property: Vocabulary(typeof(Roles), nameof(Roles.All))] IReadOnlyList<string> Roles, string Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>One page of the agency directory, in code order; pass <c>nextCursor</c> back as <c>cursor</c> for the next, until it is null.</summary>
 /// <param name="Items">The agencies of this page.</param>

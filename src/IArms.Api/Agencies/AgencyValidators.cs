@@ -22,6 +22,9 @@ public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKe
     public CreateApiKeyRequestValidator()
     {
         RuleFor(x => x.Roles).NotEmpty().WithMessage("'roles' must name at least one role.");
+        // Each role once, so that a key's roles are a set the contract can bound.
+        RuleFor(x => x.Roles).Must(r => r is null || r.Distinct(StringComparer.Ordinal).Count() == r.Count)
+            .WithMessage("'roles' must name each role once.");
         RuleForEach(x => x.Roles).Must(Roles.IsRole)
             .WithMessage((_, role) => $"'{role}' is not a role; use {string.Join(", ", Roles.All)}.");
         RuleFor(x => x.Label).NotEmpty().MaximumLength(200).SafeIdentifier();

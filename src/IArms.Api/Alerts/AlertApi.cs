@@ -1,3 +1,4 @@
+using IArms.Api.Infrastructure.OpenApi;
 using IArms.Api.Audit;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
@@ -21,9 +22,9 @@ public static class AlertApi
     public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<AlertQueries>();
 
     private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> List(
-        Caller caller, AlertQueries queries, CancellationToken ct, string? status, string? kind, [AsParameters] PageRequest page)
+        Caller caller, AlertQueries queries, CancellationToken ct, [Vocabulary(typeof(AlertListStatuses), nameof(AlertListStatuses.Words))] string? status, [Vocabulary(typeof(AlertKinds), nameof(AlertKinds.All))] string? kind, [AsParameters] PageRequest page)
     {
-        if (status is not null and not ("open" or "all"))
+        if (status is not null and not (AlertListStatuses.Open or AlertListStatuses.All))
         {
             return Problems.BadRequest("status", "'status' must be 'open' or 'all'.");
         }
@@ -35,7 +36,7 @@ public static class AlertApi
         {
             return badPage;
         }
-        return TypedResults.Ok(await queries.ListAsync(caller, status != "all", kind, beforeId, take, ct));
+        return TypedResults.Ok(await queries.ListAsync(caller, status != AlertListStatuses.All, kind, beforeId, take, ct));
     }
 
     private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> Acknowledge(

@@ -1,3 +1,5 @@
+using IArms.Api.Infrastructure.OpenApi;
+using IArms.Api.Search;
 namespace IArms.Api.Alerts;
 
 /// <summary>The kinds of alert an agency receives.</summary>
@@ -22,6 +24,15 @@ public static class AlertKinds
     public const string WebhookFailed = "webhook-failed";
 
     public static readonly IReadOnlyList<string> All = [Hit, TraceRequest, TraceAnswered, TraceOverdue, RecordShared, Notice, ImportFinished, WebhookFailed];
+}
+
+/// <summary>Which alerts a list shows: the <c>open</c> ones (unacknowledged, the default) or <c>all</c>.</summary>
+public static class AlertListStatuses
+{
+    public const string Open = "open";
+    public const string All = "all";
+
+    public static readonly IReadOnlyList<string> Words = [Open, All];
 }
 
 /// <summary>An alert to raise, written by the feature that detects it inside its own transaction.</summary>
@@ -50,8 +61,8 @@ public sealed record NewAlert(
 /// <param name="LastHitAt">For a hit: when the latest search hit the record.</param>
 /// <param name="NoticeId">The notice concerned: the one received, or for a hit the caller's notice that the search matched.</param>
 public sealed record AlertResponse(
-    long Id, string Kind, string Message, long? FirearmId, string? FromAgency, string? FromCountry,
-    string? SearchId, long? TraceRequestId, string? Purpose, DateTimeOffset CreatedAt, DateTimeOffset? AcknowledgedAt,
+    long Id, [property: Vocabulary(typeof(AlertKinds), nameof(AlertKinds.All))] string Kind, string Message, long? FirearmId, string? FromAgency, string? FromCountry,
+    string? SearchId, long? TraceRequestId, [property: Vocabulary(typeof(SearchPurposes), nameof(SearchPurposes.All))] string? Purpose, DateTimeOffset CreatedAt, DateTimeOffset? AcknowledgedAt,
     int HitCount, string? FirstSearchId, DateTimeOffset? LastHitAt, long? NoticeId);
 
 public sealed record AlertPage(IReadOnlyList<AlertResponse> Items, string? NextCursor);

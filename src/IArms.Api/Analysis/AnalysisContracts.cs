@@ -1,3 +1,6 @@
+using IArms.Core.Firearms;
+using IArms.Api.Infrastructure.OpenApi;
+using IArms.Core.Tracing;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IArms.Api.Analysis;
@@ -32,10 +35,10 @@ public sealed record RoutesQuery(
     [property: FromQuery(Name = "since")] string? Since,
     [property: FromQuery(Name = "until")] string? Until,
     [property: FromQuery(Name = "make")] string? Make,
-    [property: FromQuery(Name = "type")] string? Type,
-    [property: FromQuery(Name = "fromCountry")] string? FromCountry,
-    [property: FromQuery(Name = "toCountry")] string? ToCountry,
-    [property: FromQuery(Name = "reason")] string? Reason) : IRouteFilters;
+    [property: FromQuery(Name = "type"), Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? Type,
+    [property: FromQuery(Name = "fromCountry"), CountryCode] string? FromCountry,
+    [property: FromQuery(Name = "toCountry"), CountryCode] string? ToCountry,
+    [property: FromQuery(Name = "reason"), Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.DiversionReasons))] string? Reason) : IRouteFilters;
 
 /// <param name="GroupBy">country, party, reason or partyKind (default country).</param>
 /// <param name="Since">Diversions on or after this date.</param>
@@ -47,14 +50,14 @@ public sealed record RoutesQuery(
 /// <param name="Reason">Diverted for this reason.</param>
 /// <param name="Limit">At most this many groups (default 100, at most 1000).</param>
 public sealed record DiversionSourcesQuery(
-    [property: FromQuery(Name = "groupBy")] string? GroupBy,
+    [property: FromQuery(Name = "groupBy")] [property: Vocabulary(typeof(AnalysisVocabulary), nameof(AnalysisVocabulary.Groupings))] string? GroupBy,
     [property: FromQuery(Name = "since")] string? Since,
     [property: FromQuery(Name = "until")] string? Until,
     [property: FromQuery(Name = "make")] string? Make,
-    [property: FromQuery(Name = "type")] string? Type,
-    [property: FromQuery(Name = "fromCountry")] string? FromCountry,
-    [property: FromQuery(Name = "toCountry")] string? ToCountry,
-    [property: FromQuery(Name = "reason")] string? Reason,
+    [property: FromQuery(Name = "type"), Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? Type,
+    [property: FromQuery(Name = "fromCountry"), CountryCode] string? FromCountry,
+    [property: FromQuery(Name = "toCountry"), CountryCode] string? ToCountry,
+    [property: FromQuery(Name = "reason"), Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.DiversionReasons))] string? Reason,
     [property: FromQuery(Name = "limit")] int? Limit) : IRouteFilters;
 
 /// <param name="MinFirearms">Parties in the chains of at least this many diverted, seized or recovered firearms (default 2).</param>
@@ -64,9 +67,9 @@ public sealed record DiversionSourcesQuery(
 /// <param name="Limit">At most this many parties (default 100, at most 1000).</param>
 public sealed record PartiesQuery(
     [property: FromQuery(Name = "minFirearms")] int? MinFirearms,
-    [property: FromQuery(Name = "role")] string? Role,
+    [property: FromQuery(Name = "role")] [property: Vocabulary(typeof(AnalysisVocabulary), nameof(AnalysisVocabulary.Roles))] string? Role,
     [property: FromQuery(Name = "make")] string? Make,
-    [property: FromQuery(Name = "type")] string? Type,
+    [property: FromQuery(Name = "type"), Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? Type,
     [property: FromQuery(Name = "limit")] int? Limit);
 
 /// <param name="Depth">Hops from the party, 1 to 4 (default 2: the party, its firearms and their other parties).</param>
@@ -90,7 +93,7 @@ public sealed record SerialRunsQuery(
     [property: FromQuery(Name = "maxGap")] int? MaxGap,
     [property: FromQuery(Name = "since")] string? Since,
     [property: FromQuery(Name = "until")] string? Until,
-    [property: FromQuery(Name = "type")] string? Type,
+    [property: FromQuery(Name = "type"), Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? Type,
     [property: FromQuery(Name = "limit")] int? Limit,
     [property: FromQuery(Name = "cursor")] string? Cursor) : IAnalysisFilters;
 
@@ -101,12 +104,12 @@ public sealed record SerialRunsQuery(
 /// <param name="Make">Firearms of this make.</param>
 /// <param name="Type">Firearms of this type.</param>
 public sealed record TrendsQuery(
-    [property: FromQuery(Name = "metric")] string? Metric,
-    [property: FromQuery(Name = "by")] string? By,
+    [property: FromQuery(Name = "metric")] [property: Vocabulary(typeof(AnalysisVocabulary), nameof(AnalysisVocabulary.Metrics))] string? Metric,
+    [property: FromQuery(Name = "by")] [property: Vocabulary(typeof(AnalysisVocabulary), nameof(AnalysisVocabulary.Periods))] string? By,
     [property: FromQuery(Name = "since")] string? Since,
     [property: FromQuery(Name = "until")] string? Until,
     [property: FromQuery(Name = "make")] string? Make,
-    [property: FromQuery(Name = "type")] string? Type) : IAnalysisFilters;
+    [property: FromQuery(Name = "type"), Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? Type) : IAnalysisFilters;
 
 // ---- responses ----
 
@@ -116,19 +119,19 @@ public sealed record RouteItem(string FromCountry, string ToCountry, int Firearm
 public sealed record RoutesResponse(IReadOnlyList<RouteItem> Items);
 
 /// <summary>A party resolved across chains: <c>id</c> is stable; the name is its most frequent spelling.</summary>
-public sealed record AnalysisParty(string Id, string Name, string Kind, string? CountryCode);
+public sealed record AnalysisParty(string Id, string Name, [property: Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.PartyKinds))] string Kind, string? CountryCode);
 
 /// <summary>One group of diverted firearms; only the field grouped by is set.</summary>
 public sealed record DiversionSourceItem(
     string? Country, AnalysisParty? Party, string? Reason, string? PartyKind, int Firearms, double? MedianTimeToCrimeDays);
 
-public sealed record DiversionSourcesResponse(string GroupBy, IReadOnlyList<DiversionSourceItem> Items);
+public sealed record DiversionSourcesResponse([property: Vocabulary(typeof(AnalysisVocabulary), nameof(AnalysisVocabulary.Groupings))] string GroupBy, IReadOnlyList<DiversionSourceItem> Items);
 
 /// <summary>In how many of the party's firearms it played each role.</summary>
 public sealed record PartyRoleCounts(int LastLawfulHolder, int Buyer, int Seller, int Exporter, int Importer);
 
 /// <summary>A party in the chains of several diverted, seized or recovered firearms.</summary>
-public sealed record PartyItem(string Id, string Name, string Kind, string? CountryCode, int Firearms, PartyRoleCounts Roles, IReadOnlyList<long> FirearmIds);
+public sealed record PartyItem(string Id, string Name, [property: Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.PartyKinds))] string Kind, string? CountryCode, int Firearms, PartyRoleCounts Roles, IReadOnlyList<long> FirearmIds);
 
 public sealed record PartiesResponse(IReadOnlyList<PartyItem> Items);
 
@@ -155,4 +158,4 @@ public sealed record SerialRunsResponse(IReadOnlyList<SerialRunItem> Items, stri
 /// <summary>One period: its label (<c>2026-03</c>, <c>2026-Q1</c>, <c>2026</c>), first day and count.</summary>
 public sealed record TrendItem(string Period, DateOnly Start, long Count);
 
-public sealed record TrendsResponse(string Metric, string By, IReadOnlyList<TrendItem> Items);
+public sealed record TrendsResponse([property: Vocabulary(typeof(AnalysisVocabulary), nameof(AnalysisVocabulary.Metrics))] string Metric, [property: Vocabulary(typeof(AnalysisVocabulary), nameof(AnalysisVocabulary.Periods))] string By, IReadOnlyList<TrendItem> Items);

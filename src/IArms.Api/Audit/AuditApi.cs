@@ -1,3 +1,4 @@
+using IArms.Api.Infrastructure.OpenApi;
 using IArms.Api.Agencies;
 using IArms.Api.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -43,7 +44,7 @@ public static class AuditApi
 
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> List(
         Caller caller, AuditQueries queries, CancellationToken ct,
-        string? agency, DateTimeOffset? from, DateTimeOffset? to, string? action, string? outcome, string? objectId,
+        string? agency, DateTimeOffset? from, DateTimeOffset? to, [Vocabulary(typeof(AuditActions), nameof(AuditActions.All))] string? action, [Vocabulary(typeof(AuditOutcomes), nameof(AuditOutcomes.All))] string? outcome, string? objectId,
         [AsParameters] PageRequest page)
     {
         if (!caller.IsCentralAdministration)

@@ -1,3 +1,4 @@
+using IArms.Api.Infrastructure.OpenApi;
 namespace IArms.Api.Audit;
 
 /// <summary>
@@ -6,8 +7,8 @@ namespace IArms.Api.Audit;
 /// is what the request was answered.
 /// </summary>
 public sealed record AuditEntryResponse(
-    long Id, DateTimeOffset At, string? Agency, long? KeyId, string? Officer, string? SourceAddress, string Action, string? ObjectId,
-    string Outcome, int? StatusCode, string? SearchId, string? Purpose, string? CaseReference, string Query, int? ResultCount);
+    long Id, DateTimeOffset At, string? Agency, long? KeyId, string? Officer, string? SourceAddress, [property: Vocabulary(typeof(AuditActions), nameof(AuditActions.All))] string Action, string? ObjectId,
+    [property: Vocabulary(typeof(AuditOutcomes), nameof(AuditOutcomes.All))] string Outcome, int? StatusCode, string? SearchId, string? Purpose, string? CaseReference, string Query, int? ResultCount);
 
 public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Items, string? NextCursor);
 

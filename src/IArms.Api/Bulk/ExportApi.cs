@@ -1,4 +1,6 @@
 using System.Buffers;
+using IArms.Core.Firearms;
+using IArms.Api.Infrastructure.OpenApi;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -32,7 +34,7 @@ public static class ExportApi
     }
 
     private static Results<PushStreamHttpResult, ProblemHttpResult> ExportFirearms(
-        Caller caller, Db db, FirearmQueries queries, TimeProvider clock, string? format, string? status, string? type, string? countryCode,
+        Caller caller, Db db, FirearmQueries queries, TimeProvider clock, [Vocabulary(typeof(ImportFormats), nameof(ImportFormats.All))] string? format, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Statuses))] string? status, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? type, string? countryCode,
         DateTimeOffset? updatedSince, string? owner)
     {
         format ??= ImportFormats.NdJson;

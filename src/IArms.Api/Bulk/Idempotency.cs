@@ -17,6 +17,9 @@ public static class IdempotencyExtensions
     /// <summary>Set on a replayed answer, so that a client (and a reader of its logs) can tell a replay from a first answer.</summary>
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    /// <summary>The longest key accepted: 1 to this many visible ASCII characters.</summary>
+    public const int MaxKeyLength = 255;
+
     /// <summary>
     /// Makes a creating POST safe to resend: with an <c>Idempotency-Key</c>, the same request within 24 hours is answered
     /// with the first answer, without doing the work again.
@@ -65,7 +68,6 @@ public static class IdempotencyExtensions
 /// </remarks>
 public sealed class IdempotencyFilter(IdempotencyQueries store, TimeProvider clock, ILogger<IdempotencyFilter> logger) : IEndpointFilter
 {
-    private const int MaxKeyLength = 255;
 
     // The headers of the first answer that a replay repeats: those the handler or its result set for the client.
     private static readonly string[] ReplayedHeaders = ["Location", "ETag", "Content-Type", "Retry-After"];
@@ -78,10 +80,10 @@ public sealed class IdempotencyFilter(IdempotencyQueries store, TimeProvider clo
             return await next(context);
         }
         var key = values.ToString();
-        if (values.Count != 1 || key.Length is 0 or > MaxKeyLength || key.Any(c => c is < '!' or > '~'))
+        if (values.Count != 1 || key.Length is 0 or > IdempotencyExtensions.MaxKeyLength || key.Any(c => c is < '!' or > '~'))
         {
             return Problems.BadRequest(IdempotencyExtensions.Header,
-                $"'{IdempotencyExtensions.Header}' must be one value of 1 to {MaxKeyLength} visible ASCII characters.");
+                $"'{IdempotencyExtensions.Header}' must be one value of 1 to {IdempotencyExtensions.MaxKeyLength} visible ASCII characters.");
         }
 
         var agencyId = Caller.From(http.User).AgencyId;

@@ -1,3 +1,4 @@
+using IArms.Api.Infrastructure.OpenApi;
 using System.Text.Json;
 using IArms.Api.Agencies;
 using IArms.Api.Audit;
@@ -21,32 +22,6 @@ public sealed record ImportErrorPage(IReadOnlyList<ImportErrorResponse> Items, s
 /// <summary>Endpoint metadata: the route takes bodies up to <see cref="MaxBytes"/>, past the API's usual limit.</summary>
 public sealed record LargeBodyMetadata(long MaxBytes);
 
-/// <summary>
-/// Endpoint metadata: the route reads a body of these media types itself (not bound to a parameter), described in the
-/// OpenAPI document by <see cref="RawBodyOperationFilter"/>. Unlike Accepts metadata it does not take part in routing.
-/// </summary>
-public sealed record RawBodyMetadata(string Description, params string[] ContentTypes);
-
-/// <summary>Declares the request body of routes carrying <see cref="RawBodyMetadata"/>: one string schema per media type.</summary>
-public sealed class RawBodyOperationFilter : Swashbuckle.AspNetCore.SwaggerGen.IOperationFilter
-{
-    public void Apply(Microsoft.OpenApi.OpenApiOperation operation, Swashbuckle.AspNetCore.SwaggerGen.OperationFilterContext context)
-    {
-        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RawBodyMetadata>().FirstOrDefault() is not { } body)
-        {
-            return;
-        }
-        operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
-        {
-            Required = true,
-            Description = body.Description,
-            Content = body.ContentTypes.ToDictionary<string, string, Microsoft.OpenApi.IOpenApiMediaType>(
-                type => type,
-                _ => new Microsoft.OpenApi.OpenApiMediaType { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String } }),
-        };
-    }
-}
-
 /// <summary>Import jobs: a national system uploads a file of records, then follows the job it started.</summary>
 public static class ImportApi
 {
@@ -60,9 +35,8 @@ public static class ImportApi
         // 415 before authentication, to callers that may not call the route at all.
         group.MapPost("/", Create).Idempotent().ProducesProblem(413).ProducesProblem(415)
             .WithMetadata(new LargeBodyMetadata(4L * 1024 * 1024 * 1024))
-            .WithMetadata(new RawBodyMetadata(
-                "The records: NDJSON, one POST /firearms body per line; or CSV (RFC 4180, UTF-8, optional BOM) with a header row naming the same fields.",
-                NdJsonType, CsvType))
+            .ReadsTextBody("The records: NDJSON, one firearm record per line with the fields of `POST /firearms`; or CSV with a header " +
+                "row naming those fields (nested ones flattened). Up to 4 GiB, 1 MiB per row.", NdJsonType, CsvType)
             .Audited(AuditActions.ImportCreate).WithName("CreateImport")
             .WithSummary("Uploads NDJSON or CSV records; answers 202 with the job, which upserts them by externalId in the background.");
         group.MapGet("/", List).ProducesValidationProblem()

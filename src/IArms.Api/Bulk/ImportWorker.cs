@@ -237,6 +237,8 @@ public static class ImportFormats
 {
     public const string NdJson = "ndjson";
     public const string Csv = "csv";
+
+    public static readonly IReadOnlyList<string> All = [NdJson, Csv];
 }
 
 /// <summary>The folder uploaded files are kept in.</summary>

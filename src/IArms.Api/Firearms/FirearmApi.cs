@@ -1,3 +1,4 @@
+using IArms.Api.Infrastructure.OpenApi;
 using IArms.Api.Audit;
 using IArms.Api.Bulk;
 using System.Globalization;
@@ -18,14 +19,14 @@ public static class FirearmApi
         var group = routes.MapGroup("/firearms").WithTags("Firearms");
 
         group.MapPost("/", Create).RequireAuthorization(Roles.Record)
-            .ProducesProblem(409).Idempotent()
+            .ProducesProblem(409).Idempotent().AnswersETag()
             .Audited(AuditActions.FirearmCreate).WithName("CreateFirearm").WithSummary("Records a firearm; resending the same externalId does not duplicate it.");
         group.MapGet("/", List).RequireAuthorization(Roles.Search).ProducesValidationProblem()
             .Audited(AuditActions.FirearmList).WithName("ListFirearms").WithSummary("Lists the records the caller may see, oldest first, one page at a time; with updatedSince, also the records withdrawn since then.");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Roles.Search).ProducesProblem(404).WithETag()
             .Audited(AuditActions.FirearmRead).WithName("GetFirearm").WithSummary("Reads one record with its ETag.");
         group.MapPut("/{id:long}", Replace).RequireAuthorization(Roles.Record)
-            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).RequiresIfMatch()
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).RequiresIfMatch().AnswersETag()
             .Audited(AuditActions.FirearmReplace).WithName("ReplaceFirearm").WithSummary("Replaces the owner's record; If-Match with the current ETag is required.");
         group.MapDelete("/{id:long}", Withdraw).RequireAuthorization(Roles.Record)
             .ProducesProblem(403).ProducesProblem(404).RequiresIfMatch()
@@ -88,7 +89,7 @@ public static class FirearmApi
     /// <param name="page">The page: <c>limit</c> and <c>cursor</c>.</param>
     private static async Task<Results<Ok<FirearmPage>, ProblemHttpResult>> List(
         Caller caller, FirearmQueries queries, CancellationToken ct,
-        string? status, string? type, string? countryCode, string? make,
+        [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Statuses))] string? status, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? type, string? countryCode, string? make,
         DateTimeOffset? updatedSince, string? externalId, [AsParameters] PageRequest page)
     {
         if (ListFilterProblem(status, type, countryCode) is { } badFilter)

@@ -1,28 +1,30 @@
+using IArms.Api.Infrastructure.OpenApi;
+using IArms.Core.Firearms;
 using IArms.Core.Reference;
 
 namespace IArms.Api.Firearms;
 
 /// <summary>A further serial stamped on a part of the weapon (slide, barrel, frame...).</summary>
-public sealed record OtherSerial(string? Location, string? Value);
+public sealed record OtherSerial([property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.SerialLocations))] string? Location, string? Value);
 
 /// <summary>Who may see a record: everyone (<c>all</c>) or the agencies of the listed countries. The owner always sees its own.</summary>
-public sealed record Visibility(string? Scope, IReadOnlyList<string>? Countries);
+public sealed record Visibility([property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.VisibilityScopes))] string? Scope, [property: CountryCode] [property: System.ComponentModel.DataAnnotations.MaxLength(FirearmRequestValidator.MaxVisibilityCountries)] IReadOnlyList<string>? Countries);
 
 /// <summary>A firearm record as a national system sends it (create and replace).</summary>
 public sealed record FirearmRequest(
     string? ExternalId,
     string? SerialNumber,
-    IReadOnlyList<OtherSerial>? OtherSerials,
+    [property: System.ComponentModel.DataAnnotations.MaxLength(FirearmRequestValidator.MaxOtherSerials)] IReadOnlyList<OtherSerial>? OtherSerials,
     string? Make,
     string? Model,
     string? Calibre,
-    string? Type,
-    string? CountryOfManufacture,
+    [property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? Type,
+    [property: CountryCode] string? CountryOfManufacture,
     int? YearOfManufacture,
     string? ImportMarking,
-    string? Status,
+    [property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Statuses))] string? Status,
     DateOnly? EventDate,
-    string? EventCountryCode,
+    [property: CountryCode] string? EventCountryCode,
     string? EventPlace,
     string? CaseReference,
     bool? ObliteratedSerial,
@@ -30,7 +32,7 @@ public sealed record FirearmRequest(
     string? Notes);
 
 /// <summary>
-/// A stored firearm record. <see cref="DataQuality"/> scores how identifiable it is (0-100) and lists what to fix,
+/// A stored firearm record. <c>dataQuality</c> scores how identifiable it is (0-100) and lists what to fix,
 /// such as a make or calibre the reference table does not know.
 /// </summary>
 public sealed record FirearmResponse(
@@ -39,19 +41,19 @@ public sealed record FirearmResponse(
     string ExternalId,
     string SerialNumber,
     string NormalizedSerial,
-    IReadOnlyList<OtherSerial> OtherSerials,
+    [property: System.ComponentModel.DataAnnotations.MaxLength(FirearmRequestValidator.MaxOtherSerials)] IReadOnlyList<OtherSerial> OtherSerials,
     string Make,
     string Model,
     string Calibre,
-    string Type,
+    [property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string Type,
     string? CanonicalMake,
     string? CanonicalCalibre,
-    string? CountryOfManufacture,
+    [property: CountryCode] string? CountryOfManufacture,
     int? YearOfManufacture,
     string ImportMarking,
-    string Status,
+    [property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Statuses))] string Status,
     DateOnly? EventDate,
-    string? EventCountryCode,
+    [property: CountryCode] string? EventCountryCode,
     string EventPlace,
     string CaseReference,
     bool ObliteratedSerial,

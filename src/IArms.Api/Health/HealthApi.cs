@@ -25,7 +25,9 @@ public static class HealthApi
 
     public static RouteGroupBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/health").WithTags("Health").AllowAnonymous();
+        // Probes for the orchestrator, like /metrics: anonymous, never rate limited, not part of the API an integrator
+        // calls, so not in the OpenAPI document (whose every operation is keyed and rate limited).
+        var group = routes.MapGroup("/health").WithTags("Health").AllowAnonymous().ExcludeFromDescription();
         group.MapGet("/live", Live).WithName("Live").WithSummary("The process is up.");
         group.MapGet("/ready", Ready).WithName("Ready")
             .WithSummary("The database is migrated and answers, the audit writer and background services run, and the disk has room.");

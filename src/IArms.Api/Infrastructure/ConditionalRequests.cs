@@ -1,15 +1,13 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
+using IArms.Api.Infrastructure.OpenApi;
 using Microsoft.Extensions.Options;
 
 namespace IArms.Api.Infrastructure;
 
-/// <summary>Endpoint metadata: the route answers an <c>ETag</c> and honours <c>If-None-Match</c> with 304 (for the contract's filters).</summary>
-public sealed record ReturnsETagMetadata;
-
-/// <summary>Endpoint metadata: the route refuses to change a resource without <c>If-Match</c> (428) or with a stale one (412).</summary>
-public sealed record RequiresIfMatchMetadata;
+/// <summary>Endpoint metadata: the route honours <c>If-None-Match</c> with 304 (the contract declares the header).</summary>
+public sealed record HonoursIfNoneMatchMetadata;
 
 /// <summary>
 /// Conditional reads: after a route answers 200 with a body, the answer carries a strong <c>ETag</c> (the one the
@@ -65,9 +63,6 @@ public static class ConditionalRequestExtensions
 {
     /// <summary>Answers an <c>ETag</c> on 200 and 304 to a matching <c>If-None-Match</c> (see <see cref="ETagFilter"/>).</summary>
     public static RouteHandlerBuilder WithETag(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<ETagFilter>().WithMetadata(new ReturnsETagMetadata()).Produces(StatusCodes.Status304NotModified);
-
-    /// <summary>Declares that the route requires <c>If-Match</c>: 428 without it, 412 when it is stale.</summary>
-    public static RouteHandlerBuilder RequiresIfMatch(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(new RequiresIfMatchMetadata()).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        builder.AddEndpointFilter<ETagFilter>().AnswersETag().WithMetadata(new HonoursIfNoneMatchMetadata())
+            .Produces(StatusCodes.Status304NotModified);
 }

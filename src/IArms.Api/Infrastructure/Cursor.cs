@@ -15,6 +15,9 @@ public static class Cursor
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
+    /// <summary>No cursor this service issues is longer; a longer one is refused.</summary>
+    public const int MaxLength = 200;
+
     public static string Encode(long afterId) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Version + afterId.ToString(CultureInfo.InvariantCulture)));
 
@@ -27,7 +30,7 @@ public static class Cursor
     /// <summary>Decodes a cursor made by <see cref="Encode(string)"/>; null when it is not one.</summary>
     public static string? DecodeText(string? cursor)
     {
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 200)
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > MaxLength)
         {
             return null;
         }

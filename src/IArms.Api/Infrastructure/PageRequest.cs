@@ -7,7 +7,9 @@ namespace IArms.Api.Infrastructure;
 /// (default <see cref="Cursor.DefaultLimit"/>, capped at <see cref="Cursor.MaxLimit"/>) and the opaque <c>cursor</c>
 /// of the previous page's <c>nextCursor</c>.
 /// </summary>
-public sealed record PageRequest([FromQuery(Name = "limit")] int? Limit = null, [FromQuery(Name = "cursor")] string? Cursor = null)
+public sealed record PageRequest(
+    [property: System.ComponentModel.DataAnnotations.Range(1, Infrastructure.Cursor.MaxLimit)] [FromQuery(Name = "limit")] int? Limit = null,
+    [FromQuery(Name = "cursor")] string? Cursor = null)
 {
     /// <summary>
     /// Reads the page: an absent limit is the default, one above the maximum is capped, one below 1 is refused; an

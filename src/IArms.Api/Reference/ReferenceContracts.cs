@@ -1,11 +1,11 @@
 namespace IArms.Api.Reference;
 
-/// <summary>A canonical make or calibre with the spellings that mean it; <see cref="Score"/> ranks matches for <c>q</c>.</summary>
+/// <summary>A canonical make or calibre with the spellings that mean it; <c>score</c> ranks matches for <c>q</c>.</summary>
 public sealed record ReferenceEntryResponse(long Id, string CanonicalName, string? CountryCode, IReadOnlyList<string> Aliases, double? Score);
 
-public sealed record CreateMakeRequest(string? CanonicalName, string? CountryCode, IReadOnlyList<string>? Aliases);
+public sealed record CreateMakeRequest(string? CanonicalName, [property: IArms.Api.Infrastructure.OpenApi.CountryCode] string? CountryCode, [property: System.ComponentModel.DataAnnotations.MaxLength(CreateMakeRequestValidator.MaxAliases)] IReadOnlyList<string>? Aliases);
 
-public sealed record CreateCalibreRequest(string? CanonicalName, IReadOnlyList<string>? Aliases);
+public sealed record CreateCalibreRequest(string? CanonicalName, [property: System.ComponentModel.DataAnnotations.MaxLength(CreateMakeRequestValidator.MaxAliases)] IReadOnlyList<string>? Aliases);
 
 public sealed record CreateAliasRequest(string? Alias);
 

@@ -6,6 +6,9 @@ namespace IArms.Api.Reference;
 
 public sealed class CreateMakeRequestValidator : AbstractValidator<CreateMakeRequest>
 {
+    /// <summary>The most aliases one request may add (makes and calibres alike).</summary>
+    public const int MaxAliases = 50;
+
     public CreateMakeRequestValidator()
     {
         RuleFor(x => x.CanonicalName).NotEmpty().MaximumLength(200).SafeIdentifier().Must(ReferenceNames.HasLetterOrDigit)
@@ -14,7 +17,8 @@ public sealed class CreateMakeRequestValidator : AbstractValidator<CreateMakeReq
             .WithMessage("'countryCode' must be an ISO 3166-1 alpha-2 code in upper case.");
         RuleForEach(x => x.Aliases).NotEmpty().MaximumLength(200).SafeIdentifier().Must(ReferenceNames.HasLetterOrDigit)
             .WithMessage("Each alias must contain a letter or digit.");
-        RuleFor(x => x.Aliases).Must(a => a is null || a.Count <= 50).WithMessage("At most 50 aliases at once.");
+        RuleFor(x => x.Aliases).Must(a => a is null || a.Count <= CreateMakeRequestValidator.MaxAliases)
+            .WithMessage($"At most {CreateMakeRequestValidator.MaxAliases} aliases at once.");
     }
 }
 
@@ -26,7 +30,8 @@ public sealed class CreateCalibreRequestValidator : AbstractValidator<CreateCali
             .WithMessage("'canonicalName' must contain a letter or digit.");
         RuleForEach(x => x.Aliases).NotEmpty().MaximumLength(200).SafeIdentifier().Must(ReferenceNames.HasLetterOrDigit)
             .WithMessage("Each alias must contain a letter or digit.");
-        RuleFor(x => x.Aliases).Must(a => a is null || a.Count <= 50).WithMessage("At most 50 aliases at once.");
+        RuleFor(x => x.Aliases).Must(a => a is null || a.Count <= CreateMakeRequestValidator.MaxAliases)
+            .WithMessage($"At most {CreateMakeRequestValidator.MaxAliases} aliases at once.");
     }
 }
 

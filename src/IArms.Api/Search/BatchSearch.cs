@@ -1,3 +1,5 @@
+using IArms.Core.Firearms;
+using IArms.Api.Infrastructure.OpenApi;
 using FluentValidation;
 using IArms.Api.Agencies;
 using IArms.Api.Audit;
@@ -9,27 +11,31 @@ namespace IArms.Api.Search;
 /// A batch of serial searches for one purpose and case, e.g. a cache of seized weapons: up to
 /// <see cref="BatchSearchApi.MaxItems"/> items, each with its own <c>ref</c> echoed back.
 /// </summary>
-public sealed record BatchSearchRequest(string? Purpose, string? CaseReference, IReadOnlyList<BatchSearchItem>? Items) : IRateLimitCost
+public sealed record BatchSearchRequest([property: Vocabulary(typeof(SearchPurposes), nameof(SearchPurposes.All))] string? Purpose, string? CaseReference, [property: System.ComponentModel.DataAnnotations.MaxLength(BatchSearchApi.MaxItems)] IReadOnlyList<BatchSearchItem>? Items) : IRateLimitCost
 {
     /// <summary>A batch costs the searches budget one permit per item, as the same searches sent one by one would.</summary>
     int IRateLimitCost.RateLimitCost => Items?.Count ?? 1;
 }
 
 /// <summary>One serial of a batch; <c>make</c>, <c>calibre</c> and <c>type</c> narrow and rank as in a single search.</summary>
-public sealed record BatchSearchItem(string? Ref, string? SerialNumber, string? Make, string? Calibre, string? Type);
+public sealed record BatchSearchItem(
+    [property: System.ComponentModel.DataAnnotations.MaxLength(BatchSearchRequestValidator.MaxRefLength)] string? Ref, string? SerialNumber, string? Make, string? Calibre,
+    [property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? Type);
 
 /// <summary>
 /// One item's answer, in the request's order: a search's answer (each item is its own audited search), or, for an
 /// invalid item, <c>error</c> with the <c>errors</c> map a single search would have answered.
 /// </summary>
 public sealed record BatchSearchResult(
-    string? Ref, string? SearchId, string? NormalizedSerial, IReadOnlyList<SearchResult>? Results, bool? Truncated, HttpValidationProblemDetails? Error);
+    string? Ref, string? SearchId, string? NormalizedSerial, [property: System.ComponentModel.DataAnnotations.MaxLength(SearchService.MaxResults)] IReadOnlyList<SearchResult>? Results, bool? Truncated, HttpValidationProblemDetails? Error);
 
-public sealed record BatchSearchResponse(IReadOnlyList<BatchSearchResult> Items);
+public sealed record BatchSearchResponse([property: System.ComponentModel.DataAnnotations.MaxLength(BatchSearchApi.MaxItems)] IReadOnlyList<BatchSearchResult> Items);
 
 /// <summary>What is checked for the batch as a whole; each item is checked as a single search (<see cref="SearchRequestValidator"/>).</summary>
 public sealed class BatchSearchRequestValidator : AbstractValidator<BatchSearchRequest>
 {
+    public const int MaxRefLength = 100;
+
     public BatchSearchRequestValidator()
     {
         RuleFor(x => x.Purpose).NotEmpty().WithMessage($"'purpose' is required: one of {string.Join(", ", SearchPurposes.All)}.")
@@ -37,7 +43,7 @@ public sealed class BatchSearchRequestValidator : AbstractValidator<BatchSearchR
         RuleFor(x => x.CaseReference).MaximumLength(100).SafeIdentifier();
         RuleFor(x => x.Items).NotEmpty().WithMessage("'items' must hold at least one serial.")
             .Must(items => items!.Count <= BatchSearchApi.MaxItems).WithMessage($"'items' may hold at most {BatchSearchApi.MaxItems} serials.");
-        RuleForEach(x => x.Items).NotNull().ChildRules(item => item.RuleFor(i => i.Ref).MaximumLength(100).SafeIdentifier());
+        RuleForEach(x => x.Items).NotNull().ChildRules(item => item.RuleFor(i => i.Ref).MaximumLength(MaxRefLength).SafeIdentifier());
     }
 }
 

@@ -1,13 +1,15 @@
+using IArms.Api.Infrastructure.OpenApi;
+using IArms.Core.Firearms;
 using IArms.Api.Firearms;
 using IArms.Api.Notices;
 
 namespace IArms.Api.Search;
 
 /// <summary>
-/// A serial search. In <see cref="SerialNumber"/>, <c>?</c> stands for one unreadable character and
+/// A serial search. In <c>serialNumber</c>, <c>?</c> stands for one unreadable character and
 /// <c>*</c> for a run of them. Make, calibre and type, when given, rank matching records first.
 /// </summary>
-public sealed record SearchRequest(string? SerialNumber, string? Make, string? Calibre, string? Type, string? Purpose, string? CaseReference);
+public sealed record SearchRequest(string? SerialNumber, string? Make, string? Calibre, [property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? Type, [property: Vocabulary(typeof(SearchPurposes), nameof(SearchPurposes.All))] string? Purpose, string? CaseReference);
 
 /// <summary>One record found, with how its serial matched (exact, normalized, confusable, wildcard, partial, fuzzy).</summary>
 /// <param name="Firearm">The record.</param>
@@ -21,10 +23,10 @@ public sealed record SearchResult(
     FirearmResponse Firearm, string Match, double Score, int Distance, string MatchedSerial, string MatchedLocation, IReadOnlyList<SearchNotice> Notices);
 
 /// <summary>
-/// The answer: best match first. <see cref="Truncated"/> is true when more records matched than were
+/// The answer: best match first. <c>truncated</c> is true when more records matched than were
 /// returned, or the query was too vague to examine every candidate.
 /// </summary>
-public sealed record SearchResponse(string SearchId, string NormalizedSerial, IReadOnlyList<SearchResult> Results, bool Truncated);
+public sealed record SearchResponse(string SearchId, string NormalizedSerial, [property: System.ComponentModel.DataAnnotations.MaxLength(SearchService.MaxResults)] IReadOnlyList<SearchResult> Results, bool Truncated);
 
 public static class SearchPurposes
 {

@@ -1,3 +1,4 @@
+using IArms.Api.Infrastructure.OpenApi;
 using IArms.Api.Audit;
 using IArms.Api.Bulk;
 using IArms.Api.Agencies;
@@ -106,7 +107,7 @@ public static class TracingApi
 
     private static async Task<Results<Ok<TraceRequestPage>, ProblemHttpResult>> ListRequests(
         Caller caller, TracingQueries queries, CancellationToken ct,
-        string? direction, string? status, [AsParameters] PageRequest page)
+        [Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.Directions))] string? direction, [Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.Statuses))] string? status, [AsParameters] PageRequest page)
     {
         if (direction is not null and not (TraceVocabulary.Incoming or TraceVocabulary.Outgoing))
         {

@@ -1,18 +1,21 @@
+using IArms.Api.Infrastructure.OpenApi;
+using IArms.Core.Firearms;
+using IArms.Core.Tracing;
 namespace IArms.Api.Tracing;
 
 /// <summary>A holder or counterparty in a custody event: <c>kind</c> is one of the party kinds of DESIGN.md.</summary>
-public sealed record CustodyParty(string? Name, string? Kind, string? CountryCode, string? Licence);
+public sealed record CustodyParty(string? Name, [property: Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.PartyKinds))] string? Kind, [property: CountryCode] string? CountryCode, string? Licence);
 
 /// <summary>The document a custody event took place under: <c>kind</c> is export-licence, import-licence, end-user-certificate or transfer-permit.</summary>
-public sealed record CustodyAuthorization(string? Kind, string? Reference);
+public sealed record CustodyAuthorization([property: Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.AuthorizationKinds))] string? Kind, string? Reference);
 
 /// <summary>One custody event as an agency sends it; the service sets its id and source (the caller's agency).</summary>
 public sealed record CustodyEventRequest(
-    string? Type,
+    [property: Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.EventTypes))] string? Type,
     DateOnly? Date,
     CustodyParty? FromParty,
     CustodyParty? ToParty,
-    string? CountryCode,
+    [property: CountryCode] string? CountryCode,
     string? Place,
     string? DocumentReference,
     string? Notes,
@@ -26,11 +29,11 @@ public sealed record CustodyEventRequest(
 public sealed record CustodyEventResponse(
     long Id,
     long FirearmId,
-    string Type,
+    [property: Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.EventTypes))] string Type,
     DateOnly Date,
     CustodyParty? FromParty,
     CustodyParty? ToParty,
-    string? CountryCode,
+    [property: CountryCode] string? CountryCode,
     string? Place,
     string? DocumentReference,
     string? Notes,
@@ -46,11 +49,11 @@ public sealed record CustodyEventResponse(
 public sealed record RetractCustodyEventRequest(string? Reason);
 
 /// <summary>A hole in the chain between two consecutive events: <c>custody-discontinuity</c> or <c>silence</c>.</summary>
-public sealed record TraceGap(long AfterEventId, long BeforeEventId, string Kind);
+public sealed record TraceGap(long AfterEventId, long BeforeEventId, [property: Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.GapKinds))] string Kind);
 
 /// <summary>Where the weapon left lawful hands, and how sure the chain makes us.</summary>
 public sealed record TraceDiversion(
-    string Reason,
+    [property: Vocabulary(typeof(CustodyVocabulary), nameof(CustodyVocabulary.DiversionReasons))] string Reason,
     string Confidence,
     CustodyParty? LastLawfulHolder,
     long? LastLawfulEventId,
@@ -69,13 +72,13 @@ public sealed record TraceReportResponse(
     IReadOnlyList<string> Indicators);
 
 /// <summary>Asks another agency for its records on a firearm. <c>priority</c> is routine (default, due in 30 days) or urgent (due in 2 days).</summary>
-public sealed record CreateTraceRequest(long? FirearmId, string? ToAgency, string? Priority, string? Message, DateOnly? DueDate);
+public sealed record CreateTraceRequest(long? FirearmId, string? ToAgency, [property: Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.Priorities))] string? Priority, string? Message, DateOnly? DueDate);
 
 /// <summary>
 /// The addressee's answer. <c>outcome</c>: traced, partially-traced, not-traced; <c>reasonCode</c> (no-record,
 /// records-destroyed, pre-marking-era, illegible-serial, other) is required when not traced.
 /// </summary>
-public sealed record TraceAnswerRequest(string? Outcome, string? ReasonCode, IReadOnlyList<CustodyEventRequest>? Events, string? Notes);
+public sealed record TraceAnswerRequest([property: Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.Outcomes))] string? Outcome, [property: Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.ReasonCodes))] string? ReasonCode, [property: System.ComponentModel.DataAnnotations.MaxLength(TraceAnswerRequestValidator.MaxEvents)] IReadOnlyList<CustodyEventRequest>? Events, string? Notes);
 
 /// <summary>What the parties of a trace request are shown of the firearm while the request shares it.</summary>
 public sealed record TraceFirearm(
@@ -85,17 +88,17 @@ public sealed record TraceFirearm(
     string Make,
     string Model,
     string Calibre,
-    string Type,
+    [property: Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string Type,
     string? CountryOfManufacture,
     int? YearOfManufacture,
     bool ObliteratedSerial);
 
 /// <summary>An answer given to a trace request, with the events it added to the chain.</summary>
 public sealed record TraceAnswer(
-    string Outcome,
-    string? ReasonCode,
+    [property: Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.Outcomes))] string Outcome,
+    [property: Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.ReasonCodes))] string? ReasonCode,
     string Notes,
-    IReadOnlyList<CustodyEventResponse> Events,
+    [property: System.ComponentModel.DataAnnotations.MaxLength(TraceAnswerRequestValidator.MaxEvents)] IReadOnlyList<CustodyEventResponse> Events,
     DateTimeOffset AnsweredAt);
 
 /// <summary>
@@ -114,16 +117,16 @@ public sealed record TraceRequestResponse(
     string FromCountry,
     string ToAgency,
     string ToCountry,
-    string Priority,
+    [property: Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.Priorities))] string Priority,
     string Message,
     DateOnly DueDate,
-    string Status,
+    [property: Vocabulary(typeof(TraceVocabulary), nameof(TraceVocabulary.Statuses))] string Status,
     bool Overdue,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ClosedAt,
     TraceAnswer? Answer);
 
-/// <summary>One page of trace requests, newest first; pass <see cref="NextCursor"/> back as <c>cursor</c> until it is null.</summary>
+/// <summary>One page of trace requests, newest first; pass <c>nextCursor</c> back as <c>cursor</c> until it is null.</summary>
 public sealed record TraceRequestPage(IReadOnlyList<TraceRequestResponse> Items, string? NextCursor);
 
 /// <summary>
@@ -166,6 +169,7 @@ public static class TraceVocabulary
 
     public const string Incoming = "incoming";
     public const string Outgoing = "outgoing";
+    public static readonly IReadOnlyList<string> Directions = [Incoming, Outgoing];
 
     /// <summary>Default time to answer: 30 days for routine, 2 days for urgent.</summary>
     public static int DefaultDays(string priority) => priority == Urgent ? 2 : 30;

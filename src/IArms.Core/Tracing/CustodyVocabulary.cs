@@ -43,6 +43,8 @@ public static class CustodyVocabulary
     /// <summary>Every authorization kind's wire name.</summary>
     public static IReadOnlyList<string> AuthorizationKinds => AuthorizationKindNames;
 
+    public static IReadOnlyList<string> GapKinds => GapKindNames;
+
     /// <summary>Every diversion reason's wire name.</summary>
     public static IReadOnlyList<string> DiversionReasons => DiversionReasonNames;
 

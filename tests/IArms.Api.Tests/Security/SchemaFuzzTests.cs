@@ -10,8 +10,8 @@ namespace IArms.Api.Tests.Security;
 /// <summary>
 /// A bounded, repeatable fuzz run: requests derived from the served OpenAPI schemas, each with one
 /// thing wrong (a value of the wrong type, huge, null, invisible or malformed; a field missing or
-/// unknown; a body that is not JSON; an odd query or path value). No answer may be a 5xx, and every
-/// error must be problem+json.
+/// unknown; a body that is not JSON; an odd query or path value). No answer may be a 5xx, every error must be
+/// problem+json, and every answer must be one the contract declares: its status, media type and body schema.
 /// </summary>
 public class SchemaFuzzTests : ApiFixture
 {
@@ -52,6 +52,7 @@ public class SchemaFuzzTests : ApiFixture
     ];
 
     private JsonNode _document = null!;
+    private ContractResponses _contract = null!;
     private HttpClient _client = null!;
     private string _firearmId = "";
 
@@ -67,6 +68,7 @@ public class SchemaFuzzTests : ApiFixture
         _firearmId = ((long)created["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var anonymous = App.ClientWithKey(null);
         _document = await (await anonymous.GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
+        _contract = new ContractResponses(_document);
     }
 
     [OneTimeTearDown]
@@ -79,6 +81,7 @@ public class SchemaFuzzTests : ApiFixture
         var failures = new List<string>();
         var sent = 0;
         var statuses = new SortedDictionary<int, int>();
+        var titles = new SortedDictionary<int, SortedSet<string>>();
         var clock = Stopwatch.StartNew();
         var operations = _document["paths"]!.AsObject()
             .SelectMany(p => p.Value!.AsObject().Select(o => (Template: p.Key, Method: HttpMethod.Parse(o.Key), Op: o.Value!)))
@@ -114,6 +117,18 @@ public class SchemaFuzzTests : ApiFixture
                     {
                         failures.Add($"{status} {media} for {method} {Shorten(url)} {Shorten(body)}");
                     }
+                    else
+                    {
+                        var text = await response.Content.ReadAsStringAsync();
+                        if (_contract.Disagreement(op, status, media, text) is { } disagreement)
+                        {
+                            failures.Add($"{disagreement} for {method} {Shorten(url)} {Shorten(body)}");
+                        }
+                        else if (status >= 400 && (string?)JsonNode.Parse(text)?["title"] is { } title)
+                        {
+                            (titles.TryGetValue(status, out var seen) ? seen : titles[status] = []).Add(title);
+                        }
+                    }
                 }
                 catch (Exception e) when (e is not AssertionException)
                 {
@@ -124,6 +139,7 @@ public class SchemaFuzzTests : ApiFixture
 
         TestContext.Out.WriteLine($"{sent} requests in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(", ", statuses.Select(s => $"{s.Key} x{s.Value}"))}");
         Assert.That(failures, Is.Empty, string.Join(Environment.NewLine, failures.Take(30)));
+        Assert.That(titles.Where(t => t.Value.Count > 1).Select(t => $"{t.Key}: {string.Join(" | ", t.Value)}"), Is.Empty, "one title per status");
     }
 
     private string Url(string template, List<JsonNode> parameters, Random random, bool mutate)
