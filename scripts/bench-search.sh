@@ -6,7 +6,9 @@
 #
 #   scripts/bench-search.sh [--sizes "1000000 10000000"] [--duration 20s] [--warmup 5s]
 #                           [--threads 2] [--connections "16 64 256"] [--kinds "exact confusable wildcard fuzzy"]
-#                           [--seed 42] [--regenerate]
+#                           [--seed 42] [--regenerate] [--api path/to/IArms.Api.dll]
+#
+# --api runs another build of the service (the branch point, say) on the same files, for a before/after comparison.
 #
 # --connections takes one count or several: each is measured in the same run of the service, /health/live
 # first and then every kind, so that each ratio compares requests at the same concurrency.
@@ -18,7 +20,7 @@ root=$(pwd)
 
 sizes="1000000 10000000"; duration=20s; warmup=5s; threads=2; connections="16 64 256"; seed=42; regenerate=0
 kinds="exact confusable wildcard fuzzy"
-port=5081
+port=5081; api_override=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --regenerate) regenerate=1; shift ;;
+    --api) api_override="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +50,7 @@ url="http://127.0.0.1:$port"
 echo "== building (Release)"
 dotnet build IArms.sln -c Release -nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 tool="dotnet $root/tests/IArms.Benchmarks/bin/Release/net10.0/IArms.Benchmarks.dll"
-api="$root/src/IArms.Api/bin/Release/net10.0/IArms.Api.dll"
+api="${api_override:-$root/src/IArms.Api/bin/Release/net10.0/IArms.Api.dll}"
 
 label() { if [ $(($1 % 1000000)) -eq 0 ]; then echo "$(($1 / 1000000))m"; else echo "$1"; fi; }
 
