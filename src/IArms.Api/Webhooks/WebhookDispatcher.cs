@@ -302,7 +302,7 @@ public sealed class WebhookDispatcher(
                 }
                 await alerts.AddAsync(session, batch.Where(b => b.Outcome.Status == DeliveryStatuses.Failed).Select(b => new NewAlert(
                     b.Delivery.AgencyId, AlertKinds.WebhookFailed,
-                    $"Webhook delivery {b.Delivery.Id} ({b.Delivery.Event}) to {b.Delivery.Url} was given up after {b.Delivery.Attempts + 1} attempts over {_o.RetryHours:0.#} hours; last error: {b.Outcome.Error} Redeliver it with POST /api/v1/agencies/<code>/webhooks/{b.Delivery.EndpointId}/deliveries/{b.Delivery.Id}/redeliver.")));
+                    $"Webhook delivery {b.Delivery.Id} ({b.Delivery.Event}) to {Truncate(b.Delivery.Url, 300)} was given up after {b.Delivery.Attempts + 1} attempts over {_o.RetryHours:0.#} hours; last error: {Truncate(b.Outcome.Error ?? "", 300)} Redeliver it with POST /api/v1/agencies/<code>/webhooks/{b.Delivery.EndpointId}/deliveries/{b.Delivery.Id}/redeliver.")));
                 await session.CommitAsync();
             }
             catch (Exception e)
