@@ -42,6 +42,9 @@ public sealed class WebhookDispatcher(
     private const int MaxOutcomeBatch = 256;
 
     private readonly WebhookOptions _o = options.Value;
+    private const int Relooks = 10;
+    private static readonly TimeSpan RelookInterval = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Claimed deliveries an endpoint may hold per slot of its concurrency.</summary>
     private const int ClaimsPerSlot = 8;
 
@@ -78,6 +81,7 @@ public sealed class WebhookDispatcher(
         }
         var writer = WriteOutcomesAsync();
         var poll = TimeSpan.FromMilliseconds(_o.PollMilliseconds);
+        var relooks = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
@@ -93,10 +97,13 @@ public sealed class WebhookDispatcher(
             {
                 try
                 {
-                    if (await signal.WaitAsync(poll, stoppingToken))
+                    // Woken by an alert's writer, which signals just before its commit lands: a few quick looks (cheap
+                    // reads) find the deliveries as soon as it has, instead of at the next poll.
+                    var wait = relooks > 0 ? RelookInterval : poll;
+                    relooks = Math.Max(0, relooks - 1);
+                    if (await signal.WaitAsync(wait, stoppingToken))
                     {
-                        // Woken by an alert's writer, possibly just before its commit: a moment for the commit to land.
-                        await Task.Delay(5, stoppingToken);
+                        relooks = Relooks;
                     }
                 }
                 catch (OperationCanceledException)
