@@ -63,7 +63,8 @@ public sealed class NoticeService(Db db, AlertQueries alerts, NoticeIndex index,
             now, request.ExpiresAt));
         var addressees = await NoticeQueries.AddresseesAsync(session, caller.AgencyId, all, countries);
         await NoticeQueries.AddTargetsAsync(session, id, countries, named, addressees);
-        var scope = all ? "every member country" : string.Join(", ", countries);
+        // The alert's message stays short (1,000 characters on SQL Server): a long list of countries is counted, not listed.
+        var scope = all ? "every member country" : countries.Count <= 10 ? string.Join(", ", countries) : $"{countries.Count} countries";
         await alerts.AddAsync(session, addressees.Select(agencyId => new NewAlert(
             agencyId, AlertKinds.Notice,
             $"{caller.AgencyCode} ({caller.CountryCode}) issued a {request.Kind} notice to {scope}: \"{request.Title!.Trim()}\". Read it with GET /api/v1/notices/{id} and acknowledge it.",

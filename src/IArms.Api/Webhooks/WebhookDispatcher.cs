@@ -42,6 +42,9 @@ public sealed class WebhookDispatcher(
     private const int MaxOutcomeBatch = 256;
 
     private readonly WebhookOptions _o = options.Value;
+    private const int Relooks = 10;
+    private static readonly TimeSpan RelookInterval = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Claimed deliveries an endpoint may hold per slot of its concurrency.</summary>
     private const int ClaimsPerSlot = 8;
 
@@ -78,6 +81,7 @@ public sealed class WebhookDispatcher(
         }
         var writer = WriteOutcomesAsync();
         var poll = TimeSpan.FromMilliseconds(_o.PollMilliseconds);
+        var relooks = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
@@ -93,10 +97,13 @@ public sealed class WebhookDispatcher(
             {
                 try
                 {
-                    if (await signal.WaitAsync(poll, stoppingToken))
+                    // Woken by an alert's writer, which signals just before its commit lands: a few quick looks (cheap
+                    // reads) find the deliveries as soon as it has, instead of at the next poll.
+                    var wait = relooks > 0 ? RelookInterval : poll;
+                    relooks = Math.Max(0, relooks - 1);
+                    if (await signal.WaitAsync(wait, stoppingToken))
                     {
-                        // Woken by an alert's writer, possibly just before its commit: a moment for the commit to land.
-                        await Task.Delay(5, stoppingToken);
+                        relooks = Relooks;
                     }
                 }
                 catch (OperationCanceledException)
@@ -302,7 +309,7 @@ public sealed class WebhookDispatcher(
                 }
                 await alerts.AddAsync(session, batch.Where(b => b.Outcome.Status == DeliveryStatuses.Failed).Select(b => new NewAlert(
                     b.Delivery.AgencyId, AlertKinds.WebhookFailed,
-                    $"Webhook delivery {b.Delivery.Id} ({b.Delivery.Event}) to {b.Delivery.Url} was given up after {b.Delivery.Attempts + 1} attempts over {_o.RetryHours:0.#} hours; last error: {b.Outcome.Error} Redeliver it with POST /api/v1/agencies/<code>/webhooks/{b.Delivery.EndpointId}/deliveries/{b.Delivery.Id}/redeliver.")));
+                    $"Webhook delivery {b.Delivery.Id} ({b.Delivery.Event}) to {Truncate(b.Delivery.Url, 300)} was given up after {b.Delivery.Attempts + 1} attempts over {_o.RetryHours:0.#} hours; last error: {Truncate(b.Outcome.Error ?? "", 300)} Redeliver it with POST /api/v1/agencies/<code>/webhooks/{b.Delivery.EndpointId}/deliveries/{b.Delivery.Id}/redeliver.")));
                 await session.CommitAsync();
             }
             catch (Exception e)

@@ -220,6 +220,18 @@ public class NoticeTests : ApiFixture
     }
 
     [Test]
+    public async Task ANoticeResentWithTheSameIdempotencyKeyIsSentOnce()
+    {
+        var body = Body(["BE"], title: "Sent once");
+        var first = await (await _it.SendJsonAsync(HttpMethod.Post, "/api/v1/notices", body, ("Idempotency-Key", "notice-once-1"))).ExpectAsync(HttpStatusCode.Created);
+        var again = await _it.SendJsonAsync(HttpMethod.Post, "/api/v1/notices", body, ("Idempotency-Key", "notice-once-1"));
+        var replayed = await again.ExpectAsync(HttpStatusCode.Created);
+        Assert.That((long)replayed["id"]!, Is.EqualTo((long)first["id"]!));
+        Assert.That(again.Headers.GetValues("Idempotent-Replayed"), Is.EqualTo(new[] { "true" }));
+        Assert.That((await AlertsAsync(_be, "notice")).Count(a => (long?)a["noticeId"] == (long)first["id"]!), Is.EqualTo(1), "one alert per addressee");
+    }
+
+    [Test]
     public async Task NoticeListsArePagedWithACursor()
     {
         for (var i = 0; i < 3; i++)
