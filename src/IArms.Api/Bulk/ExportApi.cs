@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using IArms.Api.Agencies;
 using IArms.Api.Audit;
 using IArms.Api.Data;
@@ -59,7 +58,6 @@ public static class ExportApi
             // per row, and memory stays at one page of records plus the buffer however many rows follow.
             var buffer = new ArrayBufferWriter<byte>(FlushBytes + 16 * 1024);
             await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = FirearmQueries.Json.Encoder, SkipValidation = true });
-            var typeInfo = (JsonTypeInfo<FirearmRequest>)FirearmQueries.Json.GetTypeInfo(typeof(FirearmRequest));
             if (csv)
             {
                 WriteUtf8(buffer, ImportColumns.Header + "\r\n");
@@ -81,7 +79,9 @@ public static class ExportApi
                     }
                     else
                     {
-                        JsonSerializer.Serialize(json, row, typeInfo);
+                        // The options overload, not a JsonTypeInfo taken up front: GetTypeInfo throws on options no
+                        // serializer call has used yet (a fresh process whose first request is an export).
+                        JsonSerializer.Serialize(json, row, FirearmQueries.Json);
                         json.Flush();
                         json.Reset(buffer);
                         buffer.Write("\n"u8);
