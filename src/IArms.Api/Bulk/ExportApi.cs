@@ -1,9 +1,7 @@
-using System.Buffers;
 using IArms.Core.Firearms;
 using IArms.Api.Infrastructure.OpenApi;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using IArms.Api.Agencies;
 using IArms.Api.Audit;
 using IArms.Api.Data;
@@ -19,9 +17,6 @@ namespace IArms.Api.Bulk;
 public static class ExportApi
 {
     private const int PageSize = 1000;
-
-    /// <summary>Bytes gathered before they are written to the response.</summary>
-    private const int FlushBytes = 64 * 1024;
 
     public static RouteGroupBuilder MapExports(this IEndpointRouteBuilder routes)
     {
@@ -57,42 +52,19 @@ public static class ExportApi
         {
             // One read transaction: every page comes from the same snapshot, whatever is written meanwhile.
             await using var session = await db.SnapshotAsync(CancellationToken.None);
-            // Rows are written as UTF-8 straight into one reused buffer, sent whenever it holds FlushBytes: no string
-            // per row, and memory stays at one page of records plus the buffer however many rows follow.
-            var buffer = new ArrayBufferWriter<byte>(FlushBytes + 16 * 1024);
-            await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = FirearmQueries.Json.Encoder, SkipValidation = true });
-            var typeInfo = (JsonTypeInfo<FirearmRequest>)FirearmQueries.Json.GetTypeInfo(typeof(FirearmRequest));
+            await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
             if (csv)
             {
-                WriteUtf8(buffer, ImportColumns.Header + "\r\n");
+                await writer.WriteAsync(ImportColumns.Header + "\r\n");
             }
             var page = query;
             while (true)
             {
                 var (items, _, last) = await queries.PageAsync(session, page, caller);
-                foreach (var record in items)
+                foreach (var record in items.Where(r => owner != "me" || r.OwnerAgency == caller.AgencyCode))
                 {
-                    if (owner == "me" && record.OwnerAgency != caller.AgencyCode)
-                    {
-                        continue;
-                    }
                     var row = ToRequest(record);
-                    if (csv)
-                    {
-                        WriteUtf8(buffer, ImportColumns.ToCsv(row) + "\r\n");
-                    }
-                    else
-                    {
-                        JsonSerializer.Serialize(json, row, typeInfo);
-                        json.Flush();
-                        json.Reset(buffer);
-                        buffer.Write("\n"u8);
-                    }
-                    if (buffer.WrittenCount >= FlushBytes)
-                    {
-                        await body.WriteAsync(buffer.WrittenMemory);
-                        buffer.ResetWrittenCount();
-                    }
+                    await writer.WriteAsync(csv ? ImportColumns.ToCsv(row) + "\r\n" : JsonSerializer.Serialize(row, FirearmQueries.Json) + "\n");
                 }
                 if (last is null)
                 {
@@ -100,14 +72,7 @@ public static class ExportApi
                 }
                 page = page with { AfterId = last.Value };
             }
-            await body.WriteAsync(buffer.WrittenMemory);
         }, csv ? $"{ImportApi.CsvType}; charset=utf-8" : ImportApi.NdJsonType, name);
-    }
-
-    private static void WriteUtf8(ArrayBufferWriter<byte> buffer, string text)
-    {
-        var written = Encoding.UTF8.GetBytes(text, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
-        buffer.Advance(written);
     }
 
     /// <summary>The record as the body of <c>POST /firearms</c>: what an import reads back.</summary>

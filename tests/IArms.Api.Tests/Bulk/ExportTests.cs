@@ -78,3 +78,27 @@ public class ExportTests : ApiFixture
         await (await _other.GetAsync($"{Export}?owner=them")).ExpectFieldErrorAsync("owner");
     }
 }
+
+/// <summary>The export as the first request of a fresh process, before any other request has used the record JSON options.</summary>
+[NonParallelizable]
+public class ExportFreshProcessTests
+{
+    [Test]
+    public async Task AnExportThatIsTheFreshProcesssFirstUseOfTheRecordJsonAnswers200NotA500()
+    {
+        using var service = new ServiceProcess(new Dictionary<string, string>());
+        await service.StartAsync();
+        var key = await service.AgencyKeyAsync("DE-BKA", "DE", "record", "search");
+        using var client = service.Client(key);
+
+        var response = await client.GetAsync("/api/v1/exports/firearms?format=ndjson");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), body);
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/x-ndjson"));
+            Assert.That(body, Is.Empty, "an agency without records exports no line");
+        });
+    }
+}

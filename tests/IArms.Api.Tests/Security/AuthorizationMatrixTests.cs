@@ -77,8 +77,8 @@ public class AuthorizationMatrixTests : ApiFixture
         ["AddCalibreAlias"] = new(["admin"], Reach.Denied, Reach.Denied, w => new() { ["id"] = w.CalibreId }, w => new { alias = $"{w.Sequence()} matrix" }, Owner: Reach.Denied),
 
         ["SearchSerial"] = new(["search"], Reach.Allowed, Reach.Allowed, Body: w => new { serialNumber = World.Serial, purpose = "investigation" }),
-        // Jobs are the agency's own: another agency's id answers 404 like an unknown one (a JSON body to CreateImport, which
-        // reads NDJSON or CSV, is a 415 once the caller is authorized).
+        // Jobs are the agency's own: another agency's id answers 404 like an unknown one. CreateImport's body is sent as
+        // JSON, which it answers 415 (it reads NDJSON or CSV) once authentication and authorization have let it through.
         ["CreateImport"] = new(["record"], Reach.Allowed, Reach.Allowed, Body: _ => new { }),
         ["ListImports"] = new(["record"], Reach.Allowed, Reach.Allowed),
         ["ExportFirearms"] = new(["search"], Reach.Allowed, Reach.Allowed),
