@@ -43,7 +43,7 @@ public class NSwagWalkthroughTests : ApiFixture
         });
         Assert.That(created.SerialNumber, Is.EqualTo(data.Serial));
         Assert.That(created.Status, Is.EqualTo(FirearmResponseStatus.Stolen));
-        var read = await ownerClient.GetFirearmAsync(created.Id);
+        var read = await ownerClient.GetFirearmAsync(created.Id, null);
         Assert.That(read.ExternalId, Is.EqualTo(data.ExternalId));
 
         // Another agency's officer misreads the serial at a seizure and still finds it; then with part of it ground off.
@@ -81,11 +81,11 @@ public class NSwagWalkthroughTests : ApiFixture
             ],
         });
         Assert.That(answered.Status, Is.EqualTo(TraceRequestResponseStatus.Answered));
-        var seen = await searcherClient.GetTraceRequestAsync(request.Id);
+        var seen = await searcherClient.GetTraceRequestAsync(request.Id, null);
         Assert.That(seen.Answer?.Outcome, Is.EqualTo(TraceAnswerOutcome.Traced));
         var outgoing = await searcherClient.ListTraceRequestsAsync(Direction.Outgoing, null, null, null);
         Assert.That(outgoing.Items.Select(r => r.Id), Does.Contain(request.Id));
-        var report = await searcherClient.GetTraceReportAsync(created.Id);
+        var report = await searcherClient.GetTraceReportAsync(created.Id, null);
         Assert.That(report.Chain.Select(e => e.Type), Does.Contain(CustodyEventResponseType.Sold));
         Assert.That(report.Chain.Select(e => e.FromParty?.Name), Does.Contain("Glock GmbH"));
         var answeredAlerts = await searcherClient.ListAlertsAsync(Status.All, Kind.TraceAnswered, null, null);
