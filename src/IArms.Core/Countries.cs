@@ -19,6 +19,9 @@ public static class Countries
         .Split(' ', StringSplitOptions.RemoveEmptyEntries)
         .ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Every assigned code, in alphabetical order.</summary>
+    public static readonly IReadOnlyList<string> All = [.. Codes.Order(StringComparer.Ordinal)];
+
     /// <summary>True for an assigned upper-case alpha-2 code.</summary>
     public static bool IsValid(string? code) => code is { Length: 2 } && Codes.Contains(code);
 }

@@ -1,3 +1,5 @@
+using IArms.Api.Infrastructure.OpenApi;
+
 namespace IArms.Api.Notices;
 
 /// <summary>The kinds of notice a country sends to others.</summary>
@@ -23,6 +25,9 @@ public static class NoticeStatuses
     /// <summary><c>countries: ["all"]</c> addresses every member country.</summary>
     public const string AllCountries = "all";
 
+    /// <summary>What an item of <c>countries</c> may be: <c>all</c> or an assigned ISO code.</summary>
+    public static readonly IReadOnlyList<string> CountryWords = [AllCountries, .. IArms.Core.Countries.All];
+
     public const string Incoming = "incoming";
     public const string Outgoing = "outgoing";
 }
@@ -45,8 +50,10 @@ public sealed record SerialRunBody(string? Make, string? FirstSerial, string? La
 /// <param name="Countries"><c>["all"]</c>, or the ISO 3166-1 alpha-2 codes of the addressed countries.</param>
 /// <param name="ExpiresAt">When the notice stops being active; never when absent.</param>
 public sealed record CreateNoticeRequest(
-    string? Kind, string? Title, string? Summary, IReadOnlyList<long>? FirearmIds, SerialRunBody? SerialRun,
-    IReadOnlyList<string>? Countries, DateTimeOffset? ExpiresAt);
+    [property: Vocabulary(typeof(NoticeKinds), nameof(NoticeKinds.All))] string? Kind, string? Title, string? Summary,
+    [property: System.ComponentModel.DataAnnotations.MaxLength(CreateNoticeRequestValidator.MaxFirearms)] IReadOnlyList<long>? FirearmIds, SerialRunBody? SerialRun,
+    [property: Vocabulary(typeof(NoticeStatuses), nameof(NoticeStatuses.CountryWords))] [property: System.ComponentModel.DataAnnotations.MaxLength(CreateNoticeRequestValidator.MaxCountries)] IReadOnlyList<string>? Countries,
+    DateTimeOffset? ExpiresAt);
 
 /// <summary>An addressed agency, as its notice's sender sees it.</summary>
 /// <param name="Agency">The agency's code.</param>

@@ -10,6 +10,9 @@ public sealed class CreateNoticeRequestValidator : AbstractValidator<CreateNotic
     /// <summary>Enough for a depot's inventory; a larger lot is a serial run.</summary>
     public const int MaxFirearms = 1000;
 
+    /// <summary>Every assigned country once, at most.</summary>
+    public const int MaxCountries = 250;
+
     public CreateNoticeRequestValidator()
     {
         RuleFor(x => x.Kind).NotEmpty().Must(k => NoticeKinds.All.Contains(k))
@@ -21,7 +24,7 @@ public sealed class CreateNoticeRequestValidator : AbstractValidator<CreateNotic
             .When(x => x.FirearmIds is not null);
         RuleForEach(x => x.FirearmIds).GreaterThan(0);
         RuleFor(x => x.Countries).NotEmpty().WithMessage("'countries' must be [\"all\"] or name at least one country.")
-            .Must(c => c!.Count <= 250 && c.Distinct(StringComparer.Ordinal).Count() == c!.Count).WithMessage("'countries' must not repeat a country.")
+            .Must(c => c!.Count <= MaxCountries && c.Distinct(StringComparer.Ordinal).Count() == c!.Count).WithMessage("'countries' must not repeat a country.")
             .Must(c => !c!.Contains(NoticeStatuses.AllCountries) || c!.Count == 1).WithMessage("'countries' is either [\"all\"] alone or a list of countries.");
         RuleForEach(x => x.Countries).Must(c => c == NoticeStatuses.AllCountries || Countries.IsValid(c))
             .WithMessage((_, c) => $"'{c}' is not an ISO 3166-1 alpha-2 country code in upper case (or \"all\").");

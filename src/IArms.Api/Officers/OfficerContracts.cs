@@ -4,7 +4,7 @@ namespace IArms.Api.Officers;
 /// <param name="Username">The sign-in name, unique across IArms: 3 to 64 lower-case letters, digits, '.', '-' or '_'.</param>
 /// <param name="DisplayName">The officer's name as shown on the page and to colleagues.</param>
 /// <param name="Roles">The roles the officer acts with (search, record, trace, audit, analysis; admin only from the central administrator).</param>
-public sealed record CreateOfficerRequest(string? Username, string? DisplayName, IReadOnlyList<string>? Roles);
+public sealed record CreateOfficerRequest(string? Username, string? DisplayName, [property: IArms.Api.Infrastructure.OpenApi.Vocabulary(typeof(IArms.Api.Agencies.Roles), nameof(IArms.Api.Agencies.Roles.All))] IReadOnlyList<string>? Roles);
 
 /// <summary>A new account: the one-time enrolment code is shown this once, stored hashed, and expires.</summary>
 /// <param name="Id">The account's id.</param>

@@ -32,7 +32,7 @@ public static class DeliveryStatuses
 /// <summary>An endpoint to register.</summary>
 /// <param name="Url">Where deliveries are POSTed: an <c>https</c> URL whose host is not a private, loopback or link-local address.</param>
 /// <param name="Events">The events delivered: any of <c>hit, notice, trace-request, trace-answered, trace-overdue, import-finished</c>.</param>
-public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Events);
+public sealed record CreateWebhookRequest(string? Url, [property: IArms.Api.Infrastructure.OpenApi.Vocabulary(typeof(WebhookEvents), nameof(WebhookEvents.All))] IReadOnlyList<string>? Events);
 
 /// <summary>A registered endpoint.</summary>
 /// <param name="Id">The endpoint's id.</param>

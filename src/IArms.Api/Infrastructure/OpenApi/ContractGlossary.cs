@@ -85,6 +85,7 @@ public static class ContractGlossary
         ["gaps"] = "Holes in the chain between consecutive events.",
         ["groupBy"] = "What the groups are: country, party, reason or partyKind.",
         ["id"] = "The identifier the service assigned.",
+        ["deliveryId"] = "The webhook delivery's identifier, as listed by the endpoint's deliveries.",
         ["limit"] = "How many items per page.",
         ["cursor"] = "The `nextCursor` of the previous page; omit it for the first page.",
         ["eventId"] = "The custody event's id, as the service returned it.",
