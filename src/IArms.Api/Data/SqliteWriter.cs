@@ -20,8 +20,23 @@ namespace IArms.Api.Data;
 /// is refused at once with <see cref="ServiceUnavailableException"/> (503 with <c>Retry-After</c>) rather than left to
 /// time out. The audit log's group commit is exempt, since every answered request needs its entry.
 /// </remarks>
-internal sealed class SqliteWriter(Func<Task<SqliteStatements>> open, int maxQueued) : IAsyncDisposable
+internal sealed class SqliteWriter : IAsyncDisposable
 {
+    private readonly Func<Task<SqliteStatements>> open;
+    private readonly int maxQueued;
+
+    public SqliteWriter(Func<Task<SqliteStatements>> open, int maxQueued)
+    {
+        this.open = open;
+        this.maxQueued = maxQueued;
+        // A batch is committed by the session that ends it when nobody waits; a waiter that gave up (MaxWait) after
+        // that decision could leave it open with acknowledged sessions waiting for their commit. The sweeper commits
+        // any batch left open while the writer is free.
+        _sweeper = new Timer(_ => _ = SweepAsync(), null, SweepPeriod, SweepPeriod);
+    }
+
+    private static readonly TimeSpan SweepPeriod = TimeSpan.FromMilliseconds(50);
+
     /// <summary>A batch commits once it holds this many sessions even if more are waiting, so that none waits long.</summary>
     internal const int MaxBatch = 256;
 
@@ -32,7 +47,11 @@ internal sealed class SqliteWriter(Func<Task<SqliteStatements>> open, int maxQue
     private const string Release = "RELEASE w";
     private const string RollbackTo = "ROLLBACK TO w";
 
-    private readonly SemaphoreSlim _turn = new(1, 1);
+    /// <summary>How long a session waits for the writer before it is refused (503) instead of waiting on.</summary>
+    internal TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    private readonly WriterTurn _turn = new();
+    private readonly Timer _sweeper;
     private readonly CommitThread _committer = new();
     private readonly List<TaskCompletionSource> _durable = [];
     private readonly ConcurrentDictionary<string, bool> _writes = new(StringComparer.Ordinal);
@@ -65,9 +84,15 @@ internal sealed class SqliteWriter(Func<Task<SqliteStatements>> open, int maxQue
             Interlocked.Decrement(ref _inside);
             throw new ServiceUnavailableException("Too many writes are waiting; nothing was written. Retry shortly.");
         }
-        // Not cancelled while queued: the holder ahead decides whether to commit by whether anyone waits, so a waiter
-        // that vanished could leave a batch uncommitted. The wait is bounded by the queue's length instead.
-        await _turn.WaitAsync(CancellationToken.None);
+        // Not cancelled by the request while queued (the queue is short-lived), but bounded: a session that waits longer
+        // than MaxWait (a writer stuck behind a slow holder, or a flow that opened a second write session while holding
+        // one, which would otherwise wait for itself forever) is refused and writes nothing. The audit's sessions go
+        // ahead of queued writes, so that an answered search never waits behind a queue of creates.
+        if (!await _turn.WaitAsync(priority: exempt, MaxWait))
+        {
+            Interlocked.Decrement(ref _inside);
+            throw new ServiceUnavailableException("The database writer stayed busy; nothing was written. Retry shortly.");
+        }
         try
         {
             // Once queued, a session runs even when shutdown has begun: shutdown drains the queue.
@@ -257,11 +282,35 @@ internal sealed class SqliteWriter(Func<Task<SqliteStatements>> open, int maxQue
 
     private void Run(string sql) => _connection!.Prepare(sql, null, _batch).ExecuteNonQuery();
 
+    private async Task SweepAsync()
+    {
+        if (_batch is null || !_turn.TryTake())
+        {
+            return;
+        }
+        try
+        {
+            if (_batch is not null && !TransactionLost())
+            {
+                await CommitBatchAsync();
+            }
+        }
+        catch
+        {
+            // CommitBatchAsync fails the batch's sessions itself; the sweeper has nobody to tell.
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
     /// <summary>Stops taking sessions, lets those queued finish (their batch commits), and closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         _closed = true;
-        if (!await _turn.WaitAsync(TimeSpan.FromSeconds(30)))
+        await _sweeper.DisposeAsync();
+        if (!await _turn.WaitAsync(priority: false, TimeSpan.FromSeconds(30)))
         {
             return;
         }
@@ -278,6 +327,76 @@ internal sealed class SqliteWriter(Func<Task<SqliteStatements>> open, int maxQue
         {
             _turn.Release();
             _committer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The writer's turn: one holder at a time, waiters served first come, first served, except that priority waiters
+    /// (the audit's group commit) go before the others. A waiter that gives up is removed, never handed the turn.
+    /// </summary>
+    private sealed class WriterTurn
+    {
+        private readonly Lock _lock = new();
+        private readonly LinkedList<TaskCompletionSource<bool>> _priority = [];
+        private readonly LinkedList<TaskCompletionSource<bool>> _others = [];
+        private bool _held;
+
+        public Task<bool> WaitAsync(bool priority, TimeSpan timeout)
+        {
+            LinkedListNode<TaskCompletionSource<bool>> node;
+            lock (_lock)
+            {
+                if (!_held)
+                {
+                    _held = true;
+                    return Task.FromResult(true);
+                }
+                node = (priority ? _priority : _others).AddLast(new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+            var expiry = new CancellationTokenSource(timeout);
+            expiry.Token.Register(() =>
+            {
+                lock (_lock)
+                {
+                    if (node.List is null)
+                    {
+                        return; // already handed the turn
+                    }
+                    node.List.Remove(node);
+                }
+                node.Value.TrySetResult(false);
+            });
+            return node.Value.Task.ContinueWith(t => { expiry.Dispose(); return t.Result; }, TaskScheduler.Default);
+        }
+
+        public bool TryTake()
+        {
+            lock (_lock)
+            {
+                if (_held)
+                {
+                    return false;
+                }
+                _held = true;
+                return true;
+            }
+        }
+
+        public void Release()
+        {
+            TaskCompletionSource<bool>? next;
+            lock (_lock)
+            {
+                var queue = _priority.Count > 0 ? _priority : _others;
+                next = queue.First?.Value;
+                if (next is null)
+                {
+                    _held = false;
+                    return;
+                }
+                queue.RemoveFirst();
+            }
+            next.TrySetResult(true);
         }
     }
 

@@ -248,6 +248,46 @@ public class SqliteWriterTests
         await await WriteAsync(72, "next");
         Assert.That(await StoredIdsAsync(), Is.EqualTo(new long[] { 72 }));
     }
+    [Test]
+    public async Task ASecondWriteSessionOpenedWhileTheFlowHoldsOneIsRefusedAfterTheWaitLimitAndTheFirstStillCommits()
+    {
+        _db.Writer!.MaxWait = TimeSpan.FromMilliseconds(300);
+        await using (var outer = await _db.WriteAsync(CancellationToken.None))
+        {
+            await outer.ExecuteAsync(Insert, new { Id = 1L, Name = "outer" });
+            // The same flow asks for the writer again: it would wait for itself forever.
+            var inner = await Assert.ThrowsAsync<ServiceUnavailableException>(async () => await _db.WriteAsync(CancellationToken.None));
+            Assert.That(inner?.Message, Does.Contain("nothing was written"));
+            await outer.CommitAsync();
+        }
+        Assert.That(await StoredIdsAsync(), Is.EqualTo(new[] { 1L }));
+        Assert.That(_db.Writer.Queued, Is.Zero);
+    }
+
+    [Test]
+    public async Task TheAuditsSessionGoesAheadOfQueuedWrites()
+    {
+        var holder = await _db.WriteAsync(CancellationToken.None);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var write = Task.Run(async () =>
+        {
+            await using var session = await _db.WriteAsync(CancellationToken.None);
+            order.Enqueue("write");
+            await session.CommitAsync();
+        });
+        await UntilAsync(() => _db.Writer!.Queued == 2);
+        var audit = Task.Run(async () =>
+        {
+            await using var session = await _db.WriteExemptAsync(CancellationToken.None);
+            order.Enqueue("audit");
+            await session.CommitAsync();
+        });
+        await UntilAsync(() => _db.Writer!.Queued == 3);
+        await holder.CommitAsync();
+        await holder.DisposeAsync();
+        await Task.WhenAll(write, audit).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(order, Is.EqualTo(new[] { "audit", "write" }));
+    }
 }
 
 /// <summary>Back-pressure through HTTP: a create refused by a full write queue is a 503 problem with Retry-After, and nothing is stored.</summary>
@@ -282,4 +322,5 @@ public class WriteQueueBackPressureTests : ApiFixture
             Assert.That(list["items"]!.AsArray(), Is.Empty, "nothing of the refused create was stored");
         });
     }
+
 }
