@@ -41,7 +41,7 @@ for r in $(seq 0 $((requests - 1))); do
     >"$out/batches/$r.json"
 done
 
-ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__IArms="Data Source=$database" Logging__LogLevel__Default=Warning \
+ASPNETCORE_ENVIRONMENT=Production IArms__RateLimits__Enabled=false ConnectionStrings__IArms="Data Source=$database" Logging__LogLevel__Default=Warning \
   dotnet "$api" --urls "$url" >"$out/batch-service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT

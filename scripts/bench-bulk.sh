@@ -54,7 +54,7 @@ fi
 
 run_service() { # DLL LABEL
   rm -rf "$db"* "$out/imports"
-  ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__IArms="Data Source=$db" IArms__SeedDemoData=true \
+  ASPNETCORE_ENVIRONMENT=Production IArms__RateLimits__Enabled=false ConnectionStrings__IArms="Data Source=$db" IArms__SeedDemoData=true \
     IArms__BootstrapAdminKey=demo-admin-key-0000000000000000 Logging__LogLevel__Default=Warning \
     dotnet "$1" --urls "$url" >"$out/bulk-service.log" 2>&1 &
   pid=$!

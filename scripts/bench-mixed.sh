@@ -176,7 +176,7 @@ for size in $sizes; do
   cp "$db" "$run_db"
 
   echo "== starting the service on $run_db"
-  ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__IArms="Data Source=$run_db" Logging__LogLevel__Default=Warning \
+  ASPNETCORE_ENVIRONMENT=Production IArms__RateLimits__Enabled=false ConnectionStrings__IArms="Data Source=$run_db" Logging__LogLevel__Default=Warning \
     dotnet "$api" --urls "$url" >"$out/mixed/service-$name.log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true' EXIT

@@ -36,7 +36,7 @@ dotnet build IArms.sln -c Release -nologo -v quiet >"$out/build.log" 2>&1 || { c
 pid=""
 start_service() { # start_service DBFOLDER ENABLED
   mkdir -p "$1"
-  (cd "$1" && ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__IArms="Data Source=$1/iarms.db" IArms__BootstrapAdminKey="$admin" \
+  (cd "$1" && ASPNETCORE_ENVIRONMENT=Production IArms__RateLimits__Enabled=false ConnectionStrings__IArms="Data Source=$1/iarms.db" IArms__BootstrapAdminKey="$admin" \
     Webhooks__AllowLoopback=true Webhooks__Enabled="$2" Logging__LogLevel__Default=Warning \
     exec dotnet "$api" --urls http://127.0.0.1:5170 >>"$1/service.log" 2>&1) &
   pid=$!
