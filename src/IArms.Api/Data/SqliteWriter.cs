@@ -23,12 +23,11 @@ namespace IArms.Api.Data;
 internal sealed class SqliteWriter : IAsyncDisposable
 {
     private readonly Func<Task<SqliteStatements>> open;
-    private readonly int maxQueued;
 
     public SqliteWriter(Func<Task<SqliteStatements>> open, int maxQueued)
     {
         this.open = open;
-        this.maxQueued = maxQueued;
+        MaxQueued = maxQueued;
         // A batch is committed by the session that ends it when nobody waits; a waiter that gave up (MaxWait) after
         // that decision could leave it open with acknowledged sessions waiting for their commit. The sweeper commits
         // any batch left open while the writer is free.
@@ -47,6 +46,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private const string Release = "RELEASE w";
     private const string RollbackTo = "ROLLBACK TO w";
 
+    /// <summary>Write sessions (not counting the audit's) that may hold or wait for the writer (settable for tests).</summary>
+    internal int MaxQueued { get; set; }
+
     /// <summary>How long a session waits for the writer before it is refused (503) instead of waiting on.</summary>
     internal TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -56,6 +58,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly List<TaskCompletionSource> _durable = [];
     private readonly ConcurrentDictionary<string, bool> _writes = new(StringComparer.Ordinal);
     private int _inside; // sessions holding or waiting for the writer
+    private int _queuedWrites; // the same, without the audit's exempt sessions: what back-pressure counts
+    private bool _holderExempt; // whether the session holding the writer is exempt (one holder at a time)
     private SqliteStatements? _connection;
     private SqliteTransaction? _batch;
     private long _batchStarted;
@@ -65,6 +69,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     /// <summary>Sessions holding or waiting for the writer (for tests).</summary>
     internal int Queued => Volatile.Read(ref _inside);
+
+    /// <summary>Write sessions (not the audit's) holding or waiting for the writer (for tests).</summary>
+    internal int QueuedWrites => Volatile.Read(ref _queuedWrites);
 
     /// <summary>True once shutdown has begun (for tests).</summary>
     internal bool Closing => _closed;
@@ -79,20 +86,26 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             throw new ServiceUnavailableException("The service is shutting down; nothing was written.");
         }
-        if (Interlocked.Increment(ref _inside) > maxQueued && !exempt)
+        if (!exempt && Interlocked.Increment(ref _queuedWrites) > MaxQueued)
         {
-            Interlocked.Decrement(ref _inside);
+            Interlocked.Decrement(ref _queuedWrites);
             throw new ServiceUnavailableException("Too many writes are waiting; nothing was written. Retry shortly.");
         }
         // Not cancelled by the request while queued (the queue is short-lived), but bounded: a session that waits longer
         // than MaxWait (a writer stuck behind a slow holder, or a flow that opened a second write session while holding
         // one, which would otherwise wait for itself forever) is refused and writes nothing. The audit's sessions go
         // ahead of queued writes, so that an answered search never waits behind a queue of creates.
+        Interlocked.Increment(ref _inside);
         if (!await _turn.WaitAsync(priority: exempt, MaxWait))
         {
             Interlocked.Decrement(ref _inside);
+            if (!exempt)
+            {
+                Interlocked.Decrement(ref _queuedWrites);
+            }
             throw new ServiceUnavailableException("The database writer stayed busy; nothing was written. Retry shortly.");
         }
+        _holderExempt = exempt;
         try
         {
             // Once queued, a session runs even when shutdown has begun: shutdown drains the queue.
@@ -214,6 +227,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _inside);
+            if (!_holderExempt)
+            {
+                Interlocked.Decrement(ref _queuedWrites);
+            }
             _turn.Release();
         }
     }
