@@ -47,7 +47,7 @@ public static class Cursor
 
     /// <summary>
     /// Reads the <c>limit</c> and <c>cursor</c> query parameters of a keyset-paged list: an absent limit is
-    /// the default, one above the maximum is capped, one below 1 is refused; an absent cursor starts at
+    /// the default, one outside 1..<see cref="MaxLimit"/> is refused (as the contract states); an absent cursor starts at
     /// <paramref name="start"/>. Returns the 400 to answer, or null when both are usable.
     /// </summary>
     public static ProblemHttpResult? TryPage(int? limit, string? cursor, long start, out int take, out long position)
@@ -72,9 +72,9 @@ public static class Cursor
     /// <summary>As <see cref="TryPage(int?, string?, long, out int, out long)"/>, for a list keyed on text (a code) rather than an id.</summary>
     public static ProblemHttpResult? TryPage(int? limit, string? cursor, string start, out int take, out string position)
     {
-        take = Math.Min(limit ?? DefaultLimit, MaxLimit);
+        take = limit ?? DefaultLimit;
         position = start;
-        if (take < 1)
+        if (take is < 1 or > MaxLimit)
         {
             return Problems.BadRequest("limit", $"'limit' must be between 1 and {MaxLimit}.");
         }

@@ -123,10 +123,19 @@ public class VisibilityAndPagingTests : ApiFixture
         Assert.That((string?)problem["detail"], Does.Contain(query.Split('=')[0]));
     }
 
-    [Test]
-    public async Task ALimitAboveTheMaximumIsCapped()
+    [TestCase("/api/v1/firearms?limit=201")]
+    [TestCase("/api/v1/firearms?limit=100000")]
+    [TestCase("/api/v1/alerts?limit=201")]
+    [TestCase("/api/v1/agencies?limit=201")]
+    public async Task ALimitAboveTheMaximumIsRefusedAsTheContractSays(string url)
     {
-        var page = await (await _owner.GetAsync("/api/v1/firearms?limit=100000")).ExpectAsync(HttpStatusCode.OK);
-        Assert.That(page["items"]!.AsArray(), Has.Count.LessThanOrEqualTo(200));
+        var messages = await (await _owner.GetAsync(url)).ExpectFieldErrorAsync("limit");
+        Assert.That(messages, Has.Some.Contain("between 1 and 200"));
+    }
+
+    [Test]
+    public async Task TheMaximumLimitItselfIsAccepted()
+    {
+        await (await _owner.GetAsync("/api/v1/firearms?limit=200")).ExpectAsync(HttpStatusCode.OK);
     }
 }

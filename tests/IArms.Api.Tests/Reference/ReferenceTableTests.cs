@@ -123,7 +123,7 @@ public class ReferenceTableTests : ApiFixture
         App.Clock.Advance(TimeSpan.FromHours(1));
         var since = App.Clock.Now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         async Task<JsonNode?> Synced() =>
-            (await (await _recorder.GetAsync($"/api/v1/firearms?updatedSince={since}&limit=500")).ExpectAsync(HttpStatusCode.OK))["items"]!
+            (await (await _recorder.GetAsync($"/api/v1/firearms?updatedSince={since}&limit=200")).ExpectAsync(HttpStatusCode.OK))["items"]!
                 .AsArray().SingleOrDefault(i => (long)i!["id"]! == id);
         Assert.That(await Synced(), Is.Null, "nothing changed since");
 
