@@ -21,12 +21,24 @@ public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKe
 {
     public CreateApiKeyRequestValidator()
     {
-        RuleFor(x => x.Roles).NotEmpty().WithMessage("'roles' must name at least one role.");
-        // Each role once, so that a key's roles are a set the contract can bound.
-        RuleFor(x => x.Roles).Must(r => r is null || r.Distinct(StringComparer.Ordinal).Count() == r.Count)
-            .WithMessage("'roles' must name each role once.");
-        RuleForEach(x => x.Roles).Must(Roles.IsRole)
-            .WithMessage((_, role) => $"'{role}' is not a role; use {string.Join(", ", Roles.All)}.");
+        this.RoleSet(x => x.Roles);
         RuleFor(x => x.Label).NotEmpty().MaximumLength(200).SafeIdentifier();
+    }
+}
+
+/// <summary>The one rule for the roles a key or an officer account is given.</summary>
+public static class RoleRules
+{
+    /// <summary>
+    /// At least one role, each a known role and each once, so that the roles are a set the contract can bound (to as
+    /// many items as there are roles).
+    /// </summary>
+    public static void RoleSet<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IEnumerable<string>?>> roles)
+    {
+        validator.RuleFor(roles).NotEmpty().WithMessage("'roles' must name at least one role.");
+        validator.RuleFor(roles).Must(r => r is null || r.Distinct(StringComparer.Ordinal).Count() == r.Count())
+            .WithMessage("'roles' must name each role once.");
+        validator.RuleForEach(roles!).Must(Roles.IsRole)
+            .WithMessage((_, role) => $"'{role}' is not a role; use {string.Join(", ", Roles.All)}.");
     }
 }

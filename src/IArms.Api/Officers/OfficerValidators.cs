@@ -12,8 +12,6 @@ public sealed class CreateOfficerRequestValidator : AbstractValidator<CreateOffi
             .Matches("^[a-z0-9][a-z0-9._-]{2,63}$")
             .WithMessage("'username' must be 3 to 64 lower-case letters, digits, '.', '-' or '_', starting with a letter or digit.");
         RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(200).SafeIdentifier();
-        RuleFor(x => x.Roles).NotEmpty().WithMessage("'roles' must name at least one role.");
-        RuleForEach(x => x.Roles).Must(Roles.IsRole)
-            .WithMessage((_, role) => $"'{role}' is not a role; use {string.Join(", ", Roles.All)}.");
+        this.RoleSet(x => x.Roles);
     }
 }

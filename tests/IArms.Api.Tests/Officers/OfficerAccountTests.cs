@@ -81,6 +81,10 @@ public sealed partial class OfficerAccountTests : ApiFixture
         var bad = await hq.PostJsonAsync("/api/v1/agencies/DK-NPC/officers", new { username = "No Spaces", displayName = "", roles = new[] { "boss" } });
         var body = await bad.ExpectProblemAsync(HttpStatusCode.BadRequest);
         Assert.That(body["errors"]!.AsObject().Select(e => e.Key), Is.SupersetOf(new[] { "username", "displayName", "roles[0]" }));
+
+        // An account's roles are a set, as a key's are (the contract bounds the list by the number of roles).
+        var repeated = await hq.PostJsonAsync("/api/v1/agencies/DK-NPC/officers", new { username = "twice.search", displayName = "T", roles = new[] { "search", "search" } });
+        Assert.That(await repeated.ExpectFieldErrorAsync("roles"), Has.Some.Contain("each role once"));
     }
 
     [Test]
