@@ -1,50 +1,38 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text;
+using IArms.Api.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace IArms.Web.Tests;
 
 /// <summary>
 /// Once for the whole project: the built service (<c>src/IArms.Api/bin/Release</c>) started as a real process on a free
-/// Kestrel port of 127.0.0.1, over a SQLite file of its own seeded with the demo data, and one headless Debian
+/// Kestrel port of 127.0.0.1 (the API tests' <see cref="ServiceProcess"/>, linked into this project), over a SQLite
+/// file of its own seeded with the demo data, and one headless Debian
 /// chromium driven by Playwright through its executable path (no browser is ever downloaded). Each test opens a
 /// context of its own, so that cookies never leak from one test to another.
 /// </summary>
 [SetUpFixture]
 public sealed class WebHost
 {
-    public const string AdminKey = "web-test-bootstrap-admin-key";
+    public const string AdminKey = ServiceProcess.AdminKey;
     public const string FrKey = "demo-fr-ncb-key-0000000000000001";
     public const string DeKey = "demo-de-bka-key-0000000000000002";
 
     /// <summary>Where Debian installs chromium; <c>IARMS_CHROMIUM</c> names another.</summary>
     public static string ChromiumPath => Environment.GetEnvironmentVariable("IARMS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    private static readonly StringBuilder Log = new();
-    private static Process? _process;
-    private static string _folder = "";
+    private static ServiceProcess? _service;
     private static IPlaywright? _playwright;
 
-    public static Uri BaseAddress { get; private set; } = null!;
+    public static Uri BaseAddress => _service!.BaseAddress;
 
     public static IBrowser? Browser { get; private set; }
 
     /// <summary>Why the browser tests cannot run here (no chromium), or null.</summary>
     public static string? Unavailable { get; private set; }
 
-    public static string Output
-    {
-        get
-        {
-            lock (Log)
-            {
-                return Log.ToString();
-            }
-        }
-    }
+    public static string Output => _service?.Output ?? "";
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -74,20 +62,7 @@ public sealed class WebHost
             await Browser.CloseAsync();
         }
         _playwright?.Dispose();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(TimeSpan.FromSeconds(10));
-        }
-        _process?.Dispose();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the temp folder's cleanup.
-        }
+        _service?.Dispose();
     }
 
     public static HttpClient Api(string key)
@@ -99,46 +74,18 @@ public sealed class WebHost
 
     private static async Task StartServiceAsync()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "IArms.sln")))
+        _service = new ServiceProcess(new Dictionary<string, string>
         {
-            root = root.Parent;
-        }
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        var dll = Path.Combine(root!.FullName, "src", "IArms.Api", "bin", configuration, "net10.0", "IArms.Api.dll");
-        Assert.That(File.Exists(dll), $"{dll} is missing: build the solution first (scripts/test.sh does).");
-        _folder = Path.Combine(Path.GetTempPath(), "iarms-web-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-        BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folder,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
-        // Development: plain http on 127.0.0.1, so the session cookie may go without Secure (as scripts/run.sh runs it).
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__IArms"] = $"Data Source={Path.Combine(_folder, "iarms.db")}";
-        start.Environment["IArms__BootstrapAdminKey"] = AdminKey;
-        start.Environment["IArms__SeedDemoData"] = "true";
-        _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+            // Development: plain http on 127.0.0.1, so the session cookie may go without Secure (as scripts/run.sh runs it).
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["IArms__SeedDemoData"] = "true",
+        });
+        await _service.StartAsync();
 
         using var admin = Api(AdminKey);
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
-            if (_process.HasExited)
-            {
-                Assert.Fail($"The service exited with {_process.ExitCode} while starting:\n{Output}");
-            }
             try
             {
                 // Ready once the demo data (its officer last) is seeded.
@@ -159,24 +106,5 @@ public sealed class WebHost
             await Task.Delay(200);
         }
         Assert.Fail($"The service was not ready within 60 s:\n{Output}");
-    }
-
-    private static void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (Log)
-        {
-            Log.AppendLine(line);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
