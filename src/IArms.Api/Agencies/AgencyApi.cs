@@ -34,6 +34,7 @@ public static class AgencyApi
     /// <summary>Registers the agencies feature: its queries, API-key authentication and the role policies.</summary>
     public static IServiceCollection AddAgencies(this IServiceCollection services)
     {
+        services.AddSingleton(sp => LiveKeyCache.FromSettings(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<Db>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AgencyQueries>();
         services.AddOptions<AuthenticationLimitOptions>().BindConfiguration(AuthenticationLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FailedAuthenticationLimiter>();

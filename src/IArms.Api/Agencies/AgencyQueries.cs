@@ -8,7 +8,7 @@ namespace IArms.Api.Agencies;
 /// Each route's work is one statement (or a write and its check), so the methods open their own session;
 /// the <see cref="SqlSession"/> overloads run inside a caller's transaction (bootstrap, demo data).
 /// </summary>
-public sealed class AgencyQueries(Db db, TimeProvider clock)
+public sealed class AgencyQueries(Db db, TimeProvider clock, LiveKeyCache keys)
 {
     /// <summary>One page of the directory in code order, after <c>@afterCode</c> ('' for the first).</summary>
     private static readonly Sql SelectAgencies = new(d =>
@@ -137,6 +137,7 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
         if (await session.ExecuteAsync(RevokeKey, new { id, code, now = clock.GetUtcNow() }) == 1)
         {
             await session.CommitAsync();
+            keys.Invalidate();
             return RevokeOutcome.Revoked;
         }
         return await session.QuerySingleAsync<long>(CountKey, new { id, code }) > 0 ? RevokeOutcome.AlreadyRevoked : RevokeOutcome.NotFound;
@@ -151,12 +152,23 @@ public sealed class AgencyQueries(Db db, TimeProvider clock)
 
     /// <summary>
     /// The live key with this hash and its agency, or null. Read from the primary, never a replica: a revoked key
-    /// must stop working at once. Runs on every request, so on SQLite its statement stays prepared.
+    /// must stop working at once. Runs on every request: from the cache when the key was seen in the last seconds
+    /// (<see cref="LiveKeyCache"/>), else with a statement that stays prepared on SQLite.
     /// </summary>
     public async Task<LiveKey?> FindLiveKeyAsync(byte[] hash, CancellationToken ct)
     {
+        if (keys.Find(hash) is { } cached)
+        {
+            return cached;
+        }
+        var generation = keys.Generation;
         await using var session = await db.PrimaryAsync(ct);
-        return await session.QueryFirstOrDefaultAsync<LiveKey>(SelectLiveKey, new { hash });
+        var key = await session.QueryFirstOrDefaultAsync<LiveKey>(SelectLiveKey, new { hash });
+        if (key is not null)
+        {
+            keys.Store(hash, key, generation);
+        }
+        return key;
     }
 
     public sealed class LiveKey

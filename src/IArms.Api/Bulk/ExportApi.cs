@@ -60,10 +60,9 @@ public static class ExportApi
             var page = query;
             while (true)
             {
-                var (items, _, last) = await queries.PageAsync(session, page, caller);
-                foreach (var record in items.Where(r => owner != "me" || r.OwnerAgency == caller.AgencyCode))
+                var (live, _, last) = await queries.PageRowsAsync(session, page, caller);
+                foreach (var row in await FirearmQueries.ToRequestsAsync(session, owner == "me" ? live.FindAll(r => r.OwnerAgencyId == caller.AgencyId) : live))
                 {
-                    var row = ToRequest(record);
                     await writer.WriteAsync(csv ? ImportColumns.ToCsv(row) + "\r\n" : JsonSerializer.Serialize(row, FirearmQueries.Json) + "\n");
                 }
                 if (last is null)
@@ -74,9 +73,4 @@ public static class ExportApi
             }
         }, csv ? $"{ImportApi.CsvType}; charset=utf-8" : ImportApi.NdJsonType, name);
     }
-
-    /// <summary>The record as the body of <c>POST /firearms</c>: what an import reads back.</summary>
-    private static FirearmRequest ToRequest(FirearmResponse f) => new(
-        f.ExternalId, f.SerialNumber, f.OtherSerials, f.Make, f.Model, f.Calibre, f.Type, f.CountryOfManufacture, f.YearOfManufacture,
-        f.ImportMarking, f.Status, f.EventDate, f.EventCountryCode, f.EventPlace, f.CaseReference, f.ObliteratedSerial, f.Visibility, f.Notes);
 }

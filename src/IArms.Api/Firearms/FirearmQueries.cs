@@ -211,8 +211,18 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     /// <summary>One page of the list: its live records, its tombstones (when asked for), and the last id when more follow.</summary>
     public sealed record PageRows(IReadOnlyList<FirearmResponse> Items, IReadOnlyList<WithdrawnFirearm> Withdrawn, long? Last);
 
-    /// <summary>One page of the list on <paramref name="session"/> (an export reads every page in one snapshot).</summary>
+    /// <summary>One page of the list on <paramref name="session"/>.</summary>
     public async Task<PageRows> PageAsync(SqlSession session, FirearmListQuery query, Caller caller)
+    {
+        var page = await PageRowsAsync(session, query, caller);
+        return new PageRows(await ToResponsesAsync(session, page.Live), page.Withdrawn, page.Last);
+    }
+
+    /// <summary>One page of the list as stored rows: its live records, its tombstones (when asked for), and the last id when more follow.</summary>
+    public sealed record StoredPage(List<FirearmRow> Live, IReadOnlyList<WithdrawnFirearm> Withdrawn, long? Last);
+
+    /// <summary>One page of the list's rows on <paramref name="session"/> (an export reads every page in one snapshot).</summary>
+    public async Task<StoredPage> PageRowsAsync(SqlSession session, FirearmListQuery query, Caller caller)
     {
         var filters = (query.Status is null ? 0 : ListFilters.Status)
             | (query.Type is null ? 0 : ListFilters.Type)
@@ -251,7 +261,7 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         var live = rows.Where(r => r.WithdrawnAt is null).ToList();
         var withdrawn = rows.Where(r => r.WithdrawnAt is not null)
             .Select(r => new WithdrawnFirearm(r.Id, r.ExternalId, r.WithdrawnAt!.Value)).ToList();
-        return new PageRows(await ToResponsesAsync(session, live), withdrawn, hasMore ? rows[^1].Id : null);
+        return new StoredPage(live, withdrawn, hasMore ? rows[^1].Id : null);
     }
 
     /// <summary>True once any record exists, withdrawn or not (demo data goes only into an empty database).</summary>
@@ -307,19 +317,42 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
     /// <summary>Builds full responses for rows, fetching the country lists of restricted records in one query.</summary>
     public static async Task<IReadOnlyList<FirearmResponse>> ToResponsesAsync(SqlSession session, IReadOnlyList<FirearmRow> rows)
     {
-        var restricted = rows.Where(r => r.VisibilityScope != "all").Select(r => r.Id).ToArray();
-        var countries = (restricted.Length == 0 ? [] : await session.QueryAsync<VisibilityRow>(SelectCountriesOf, new { ids = SqlList.Of(restricted) }))
-            .ToLookup(v => v.FirearmId, v => v.CountryCode);
+        var countries = await CountriesOfAsync(session, rows);
         return rows.Select(r => ToResponse(r, countries[r.Id].ToList())).ToList();
     }
 
+    /// <summary>
+    /// The records as the body of <c>POST /firearms</c> that stored them: what an export writes and an import reads back
+    /// (nothing derived, such as the data-quality assessment, is computed).
+    /// </summary>
+    public static async Task<IReadOnlyList<FirearmRequest>> ToRequestsAsync(SqlSession session, IReadOnlyList<FirearmRow> rows)
+    {
+        var countries = await CountriesOfAsync(session, rows);
+        return rows.Select(r => new FirearmRequest(
+            r.ExternalId, r.SerialNumber, OtherSerialsOf(r), r.Make, r.Model, r.Calibre, r.Type, r.CountryOfManufacture, r.YearOfManufacture,
+            r.ImportMarking, r.Status, r.EventDate, r.EventCountryCode, r.EventPlace, r.CaseReference, r.ObliteratedSerial,
+            VisibilityOf(r, countries[r.Id].ToList()), r.Notes)).ToList();
+    }
+
+    /// <summary>The country lists of the restricted records among <paramref name="rows"/>: one query, none when all are public.</summary>
+    private static async Task<ILookup<long, string>> CountriesOfAsync(SqlSession session, IReadOnlyList<FirearmRow> rows)
+    {
+        var restricted = rows.Where(r => r.VisibilityScope != "all").Select(r => r.Id).ToArray();
+        return (restricted.Length == 0 ? [] : await session.QueryAsync<VisibilityRow>(SelectCountriesOf, new { ids = SqlList.Of(restricted) }))
+            .ToLookup(v => v.FirearmId, v => v.CountryCode);
+    }
+
+    private static List<OtherSerial> OtherSerialsOf(FirearmRow r) => JsonSerializer.Deserialize<List<OtherSerial>>(r.OtherSerials, Json) ?? [];
+
+    private static Visibility VisibilityOf(FirearmRow r, IReadOnlyList<string> countries) => new(r.VisibilityScope, r.VisibilityScope == "all" ? null : countries);
+
     private static FirearmResponse ToResponse(FirearmRow r, IReadOnlyList<string> countries) => new(
         r.Id, r.OwnerAgency, r.ExternalId, r.SerialNumber, r.NormalizedSerial,
-        JsonSerializer.Deserialize<List<OtherSerial>>(r.OtherSerials, Json) ?? [],
+        OtherSerialsOf(r),
         r.Make, r.Model, r.Calibre, r.Type, r.CanonicalMake, r.CanonicalCalibre, r.CountryOfManufacture,
         r.YearOfManufacture, r.ImportMarking, r.Status, r.EventDate, r.EventCountryCode, r.EventPlace,
         r.CaseReference, r.ObliteratedSerial,
-        new Visibility(r.VisibilityScope, r.VisibilityScope == "all" ? null : countries),
+        VisibilityOf(r, countries),
         r.Notes,
         DataQuality.Assess(new DataQualityInput(
             r.SerialNumber, r.Make, r.CanonicalMake is not null, r.Model, r.Calibre, r.CanonicalCalibre is not null,

@@ -18,6 +18,9 @@ public static class OperationsServices
     /// <summary>Setting: a port of its own on which <c>/metrics</c> is served without a key (for a scraper on a private network).</summary>
     public const string MetricsPortSetting = "Metrics:Port";
 
+    /// <summary>Setting: record spans without an OTLP endpoint (for an exporter added in code, as the tests do).</summary>
+    public const string TracesSetting = "Telemetry:Traces";
+
     /// <summary>Setting: seconds the host waits on SIGTERM for requests in flight and the audit writer to finish.</summary>
     public const string ShutdownSecondsSetting = "IArms:ShutdownSeconds";
 
@@ -29,15 +32,21 @@ public static class OperationsServices
         services.AddSingleton<IArmsMetrics>();
 
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(Telemetry.Name))
-            .WithTracing(t => t
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(r => r.AddService(Telemetry.Name));
+        // Spans are recorded only when something reads them: with no exporter, recording a span per request, per SQL
+        // statement and per search tier cost every search CPU for nothing. Log lines carry trace ids either way (the
+        // host starts a request's activity, from its traceparent, without a listener).
+        if (otlp || builder.Configuration.GetValue<bool>(TracesSetting))
+        {
+            telemetry.WithTracing(t => t
                 .AddSource(Telemetry.Name)
                 // Health probes and scrapes every few seconds would drown the traces worth reading.
                 .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation()
                 // The statement text has only @names; parameter values are never recorded.
-                .AddSqlClientInstrumentation())
+                .AddSqlClientInstrumentation());
+        }
+        telemetry
             .WithMetrics(m => m
                 .AddMeter(Telemetry.Name)
                 .AddAspNetCoreInstrumentation()

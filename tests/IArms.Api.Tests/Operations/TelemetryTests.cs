@@ -22,6 +22,7 @@ public partial class TelemetryTests
     {
         _app = new IArmsApplication
         {
+            Settings = new Dictionary<string, string?> { [Api.Operations.OperationsServices.TracesSetting] = "true" },
             TestServices = services =>
             {
                 services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(_spans));
