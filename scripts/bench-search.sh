@@ -10,6 +10,9 @@
 #
 # --api runs another build of the service (the branch point, say) on the same files, for a before/after comparison.
 #
+# --kinds may also name "audited": GET /api/v1/reference/types with the key, i.e. authentication and a durable audit
+# entry with no lookup behind them: the floor under any audited request, beside the searches that stand on it.
+#
 # --connections takes one count or several: each is measured in the same run of the service, /health/live
 # first and then every kind, so that each ratio compares requests at the same concurrency.
 #
@@ -75,7 +78,9 @@ EOF
 # run_wrk NAME CONNECTIONS DURATION [BODIES]: prints "rps p50 p99 errors" of one wrk run, keeps its output.
 run_wrk() {
   local name=$1 conns=$2 dur=$3 bodies=${4:-} log="$out/wrk-$1.txt"
-  if [ -n "$bodies" ]; then
+  if [ "$bodies" = audited ]; then
+    wrk -t"$threads" -c"$conns" -d"$dur" --latency -H "X-Api-Key: $key" "$url/api/v1/reference/types" >"$log" 2>&1
+  elif [ -n "$bodies" ]; then
     BODIES="$bodies" APIKEY="$key" wrk -t"$threads" -c"$conns" -d"$dur" --latency -s "$out/rotate.lua" "$url" >"$log" 2>&1
   else
     wrk -t"$threads" -c"$conns" -d"$dur" --latency "$url/health/live" >"$log" 2>&1
@@ -137,8 +142,9 @@ for size in $sizes; do
     row="$(run_wrk "live-$name-c$conns" "$conns" "$duration")"; results+=("$conns /health/live $row $row")
     for kind in $kinds; do
       echo "== $name $kind at $conns connections"
-      run_wrk "warmup-$name-$kind-c$conns" "$conns" "$warmup" "$out/queries-$name/$kind.txt" >/dev/null
-      results+=("$conns $kind $(run_wrk "$name-$kind-c$conns" "$conns" "$duration" "$out/queries-$name/$kind.txt") $row")
+      bodies="$out/queries-$name/$kind.txt"; [ "$kind" = audited ] && bodies=audited
+      run_wrk "warmup-$name-$kind-c$conns" "$conns" "$warmup" "$bodies" >/dev/null
+      results+=("$conns $kind $(run_wrk "$name-$kind-c$conns" "$conns" "$duration" "$bodies") $row")
     done
   done
   peak=$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$pid/status")
