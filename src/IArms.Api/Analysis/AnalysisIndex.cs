@@ -311,15 +311,14 @@ public static class AnalysisIndex
         // A record reported seized or recovered with no seizure in its chain still ends where the record says.
         var found = f.Status is "seized" or "recovered";
         var legs = RouteLegs.Of(report, found ? f.EventCountryCode : null, found ? f.EventDate : null)
-            .Select(l => new LegRow { FirearmId = f.Id, FromCountry = l.FromCountry, ToCountry = l.ToCountry, Licensed = l.Licensed ? 1 : 0, LegDate = l.Date })
+            .Select(l => new LegRow { FromCountry = l.FromCountry, ToCountry = l.ToCountry, Licensed = l.Licensed ? 1 : 0, LegDate = l.Date }.Of<LegRow>(f))
             .ToList();
 
         var diversion = DiversionSources.Of(f.Id, report, parties) is { } d
             ? new List<DiversionRow>
             {
-                new()
+                new DiversionRow
                 {
-                    FirearmId = f.Id,
                     CountryCode = d.CountryCode,
                     PartyId = d.Party?.Id,
                     PartyName = d.Party?.Name,
@@ -328,36 +327,35 @@ public static class AnalysisIndex
                     Reason = CustodyVocabulary.ToWire(d.Reason),
                     TimeToCrimeDays = d.TimeToCrimeDays,
                     DiversionDate = d.Date,
-                },
+                }.Of<DiversionRow>(f),
             }
             : [];
 
         var chainParties = PartyRoles.Of(f.Id, report, parties);
         var partyRows = chainParties.Parties.Select(p => new PartyRow
         {
-            FirearmId = f.Id,
             PartyId = p.Party.Id,
             Name = p.Party.Name,
             Kind = CustodyVocabulary.ToWire(p.Party.Kind),
             CountryCode = p.Party.CountryCode,
             Roles = (int)p.Roles,
             Diverted = chainParties.Diverted ? 1 : 0,
-        }).ToList();
+        }.Of<PartyRow>(f)).ToList();
         var edges = chainParties.Edges.Select((e, i) => new EdgeRow
         {
-            FirearmId = f.Id, Seq = i, PartyId = e.PartyId, EventType = CustodyVocabulary.ToWire(e.EventType), EventDate = e.Date,
-        }).ToList();
+            Seq = i, PartyId = e.PartyId, EventType = CustodyVocabulary.ToWire(e.EventType), EventDate = e.Date,
+        }.Of<EdgeRow>(f)).ToList();
 
         var makeKey = AnalysisQueries.MakeKey(f.CanonicalMake, f.Make);
         var shape = makeKey.Length > 0 && SerialShape.Of(f.SerialNumber) is { } s
             ? new List<ShapeRow>
             {
-                new()
+                new ShapeRow
                 {
-                    FirearmId = f.Id, MakeKey = makeKey, Skeleton = s.Skeleton, Number = s.Number, Model = f.Model,
+                    MakeKey = makeKey, Skeleton = s.Skeleton, Number = s.Number, Model = f.Model,
                     SerialNumber = f.SerialNumber, CaseReference = f.CaseReference, Place = f.EventPlace,
                     CountryCode = f.EventCountryCode, EventDate = f.EventDate,
-                },
+                }.Of<ShapeRow>(f),
             }
             : [];
         return new DerivedRows(legs, diversion, partyRows, edges, shape);
@@ -371,18 +369,37 @@ public static class AnalysisIndex
         public static readonly DerivedRows None = new([], [], [], [], []);
     }
 
-    internal sealed record LegRow
+    /// <summary>
+    /// What every derived row copies from its record so that the reads decide visibility and the record filters from
+    /// the row alone (<see cref="AnalysisQueries.DerivedVisibleTo"/>; migration 0027). Part of each row's equality, so a
+    /// record write that changes them (a PUT narrowing the scope) rewrites the rows.
+    /// </summary>
+    internal abstract record DerivedRow
     {
         public long FirearmId { get; init; }
+        public long OwnerAgencyId { get; init; }
+        public string VisibilityScope { get; init; } = "countries";
+        public string Type { get; init; } = "";
+        public string Make { get; init; } = "";
+        public string? CanonicalMake { get; init; }
+
+        /// <summary>This row with <paramref name="f"/>'s copy (the row's own type kept).</summary>
+        public T Of<T>(AnalysedFirearm f) where T : DerivedRow => (T)(this with
+        {
+            FirearmId = f.Id, OwnerAgencyId = f.OwnerAgencyId, VisibilityScope = f.VisibilityScope, Type = f.Type, Make = f.Make, CanonicalMake = f.CanonicalMake,
+        });
+    }
+
+    internal sealed record LegRow : DerivedRow
+    {
         public string FromCountry { get; init; } = "";
         public string ToCountry { get; init; } = "";
         public int Licensed { get; init; }
         public DateOnly LegDate { get; init; }
     }
 
-    internal sealed record DiversionRow
+    internal sealed record DiversionRow : DerivedRow
     {
-        public long FirearmId { get; init; }
         public string? CountryCode { get; init; }
         public string? PartyId { get; init; }
         public string? PartyName { get; init; }
@@ -393,9 +410,8 @@ public static class AnalysisIndex
         public DateOnly? DiversionDate { get; init; }
     }
 
-    internal sealed record PartyRow
+    internal sealed record PartyRow : DerivedRow
     {
-        public long FirearmId { get; init; }
         public string PartyId { get; init; } = "";
         public string Name { get; init; } = "";
         public string Kind { get; init; } = "";
@@ -404,18 +420,16 @@ public static class AnalysisIndex
         public int Diverted { get; init; }
     }
 
-    internal sealed record EdgeRow
+    internal sealed record EdgeRow : DerivedRow
     {
-        public long FirearmId { get; init; }
         public int Seq { get; init; }
         public string PartyId { get; init; } = "";
         public string EventType { get; init; } = "";
         public DateOnly EventDate { get; init; }
     }
 
-    internal sealed record ShapeRow
+    internal sealed record ShapeRow : DerivedRow
     {
-        public long FirearmId { get; init; }
         public string MakeKey { get; init; } = "";
         public string Skeleton { get; init; } = "";
         public long Number { get; init; }
@@ -435,6 +449,9 @@ internal sealed record KeyArgs(long FirearmId, string NameKey, string CountryCod
 public sealed class AnalysedFirearm
 {
     public long Id { get; set; }
+    public long OwnerAgencyId { get; set; }
+    public string VisibilityScope { get; set; } = "countries";
+    public string Type { get; set; } = "";
     public string SerialNumber { get; set; } = "";
     public string Make { get; set; } = "";
     public string? CanonicalMake { get; set; }

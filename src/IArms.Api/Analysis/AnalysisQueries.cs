@@ -7,16 +7,17 @@ namespace IArms.Api.Analysis;
 
 /// <summary>
 /// All of the analysis' SQL: the upkeep of the derived tables (run inside the writers' transactions by
-/// <see cref="AnalysisIndex"/>) and the reads of the analysis routes. Every read joins <c>firearm f</c> and applies
-/// <see cref="FirearmQueries.VisibleTo"/> before anything is counted, so a record the caller may not see never
-/// changes a number; the aggregation itself is Core's where it needs more than a GROUP BY (medians, ranking,
-/// networks, runs).
+/// <see cref="AnalysisIndex"/>) and the reads of the analysis routes. Every read applies the visibility rule before
+/// anything is counted, so a record the caller may not see never changes a number: over the derived rows' copy of
+/// their record (<see cref="DerivedVisibleTo"/>), or <see cref="FirearmQueries.VisibleTo"/> where <c>firearm</c>
+/// itself is read. The aggregation itself is Core's where it needs more than a GROUP BY (medians, ranking, networks,
+/// runs).
 /// </summary>
 /// <remarks>
-/// The reads name the derived table first and <c>CROSS JOIN firearm f</c> with the join condition in <c>WHERE</c>:
-/// SQLite then walks the (small) derived table and looks each record up by id, where with <c>JOIN ... ON</c> its
-/// planner chose to scan the whole firearm table (7 s at a million records, against 50 ms). SQL Server plans the
-/// same text as an inner join.
+/// Where a read joins <c>firearm f</c> (trends, firearm labels) it names the other table first and <c>CROSS JOIN
+/// firearm f</c> with the join condition in <c>WHERE</c>: SQLite then walks the smaller table and looks each record up
+/// by id, where with <c>JOIN ... ON</c> its planner chose to scan the whole firearm table. SQL Server plans the same
+/// text as an inner join.
 /// </remarks>
 public sealed class AnalysisQueries(Db db)
 {
@@ -27,67 +28,72 @@ public sealed class AnalysisQueries(Db db)
     // ---- upkeep, inside the writer's transaction ----
 
     public static readonly Sql SelectFirearm = new("""
-        SELECT id, serial_number, make, canonical_make, model, status, event_date, event_country_code, event_place,
-               case_reference, obliterated_serial
+        SELECT id, owner_agency_id, visibility_scope, type, serial_number, make, canonical_make, model, status, event_date,
+               event_country_code, event_place, case_reference, obliterated_serial
         FROM firearm WHERE id = @id AND withdrawn_at IS NULL
         """);
+
+    /// <summary>The record's copy every derived row carries (<see cref="AnalysisIndex.DerivedRow"/>, migration 0027).</summary>
+    private const string Copy = "owner_agency_id, visibility_scope, type, make, canonical_make";
+
+    private const string CopyValues = "@OwnerAgencyId, @VisibilityScope, @Type, @Make, @CanonicalMake";
 
     // Each derived table: the firearm's rows, their removal, one row's insert (parameters named as the row's properties).
 
     public static readonly Sql SelectLegs = new(
-        "SELECT firearm_id, from_country, to_country, licensed, leg_date FROM firearm_route_leg WHERE firearm_id = @firearmId");
+        $"SELECT firearm_id, from_country, to_country, licensed, leg_date, {Copy} FROM firearm_route_leg WHERE firearm_id = @firearmId");
 
     public static readonly Sql DeleteLegs = new("DELETE FROM firearm_route_leg WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertLeg = new("""
-        INSERT INTO firearm_route_leg (firearm_id, from_country, to_country, licensed, leg_date)
-        VALUES (@FirearmId, @FromCountry, @ToCountry, @Licensed, @LegDate)
+    public static readonly Sql InsertLeg = new($"""
+        INSERT INTO firearm_route_leg (firearm_id, from_country, to_country, licensed, leg_date, {Copy})
+        VALUES (@FirearmId, @FromCountry, @ToCountry, @Licensed, @LegDate, {CopyValues})
         """);
 
-    public static readonly Sql SelectDiversion = new("""
-        SELECT firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date
+    public static readonly Sql SelectDiversion = new($"""
+        SELECT firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date, {Copy}
         FROM firearm_diversion WHERE firearm_id = @firearmId
         """);
 
     public static readonly Sql DeleteDiversion = new("DELETE FROM firearm_diversion WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertDiversion = new("""
+    public static readonly Sql InsertDiversion = new($"""
         INSERT INTO firearm_diversion
-        (firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date)
-        VALUES (@FirearmId, @CountryCode, @PartyId, @PartyName, @PartyKind, @PartyCountry, @Reason, @TimeToCrimeDays, @DiversionDate)
+        (firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date, {Copy})
+        VALUES (@FirearmId, @CountryCode, @PartyId, @PartyName, @PartyKind, @PartyCountry, @Reason, @TimeToCrimeDays, @DiversionDate, {CopyValues})
         """);
 
     public static readonly Sql SelectParties = new(
-        "SELECT firearm_id, party_id, name, kind, country_code, roles, diverted FROM firearm_party WHERE firearm_id = @firearmId");
+        $"SELECT firearm_id, party_id, name, kind, country_code, roles, diverted, {Copy} FROM firearm_party WHERE firearm_id = @firearmId");
 
     public static readonly Sql DeleteParties = new("DELETE FROM firearm_party WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertParty = new("""
-        INSERT INTO firearm_party (firearm_id, party_id, name, kind, country_code, roles, diverted)
-        VALUES (@FirearmId, @PartyId, @Name, @Kind, @CountryCode, @Roles, @Diverted)
+    public static readonly Sql InsertParty = new($"""
+        INSERT INTO firearm_party (firearm_id, party_id, name, kind, country_code, roles, diverted, {Copy})
+        VALUES (@FirearmId, @PartyId, @Name, @Kind, @CountryCode, @Roles, @Diverted, {CopyValues})
         """);
 
     public static readonly Sql SelectEdges = new(
-        "SELECT firearm_id, seq, party_id, event_type, event_date FROM firearm_party_edge WHERE firearm_id = @firearmId");
+        $"SELECT firearm_id, seq, party_id, event_type, event_date, {Copy} FROM firearm_party_edge WHERE firearm_id = @firearmId");
 
     public static readonly Sql DeleteEdges = new("DELETE FROM firearm_party_edge WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertEdge = new("""
-        INSERT INTO firearm_party_edge (firearm_id, seq, party_id, event_type, event_date)
-        VALUES (@FirearmId, @Seq, @PartyId, @EventType, @EventDate)
+    public static readonly Sql InsertEdge = new($"""
+        INSERT INTO firearm_party_edge (firearm_id, seq, party_id, event_type, event_date, {Copy})
+        VALUES (@FirearmId, @Seq, @PartyId, @EventType, @EventDate, {CopyValues})
         """);
 
-    public static readonly Sql SelectShape = new("""
-        SELECT firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date
+    public static readonly Sql SelectShape = new($"""
+        SELECT firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date, {Copy}
         FROM firearm_serial_shape WHERE firearm_id = @firearmId
         """);
 
     public static readonly Sql DeleteShape = new("DELETE FROM firearm_serial_shape WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertShape = new("""
+    public static readonly Sql InsertShape = new($"""
         INSERT INTO firearm_serial_shape
-        (firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date)
-        VALUES (@FirearmId, @MakeKey, @Skeleton, @Number, @Model, @SerialNumber, @CaseReference, @Place, @CountryCode, @EventDate)
+        (firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date, {Copy})
+        VALUES (@FirearmId, @MakeKey, @Skeleton, @Number, @Model, @SerialNumber, @CaseReference, @Place, @CountryCode, @EventDate, {CopyValues})
         """);
 
     public static readonly Sql SelectFirearmKeyIds = new("""
@@ -135,8 +141,8 @@ public sealed class AnalysisQueries(Db db)
         """);
 
     public static readonly Sql SelectFirearmBatch = new(d => $"""
-        SELECT {d.Top("@take")} id, serial_number, make, canonical_make, model, status, event_date, event_country_code,
-               event_place, case_reference, obliterated_serial
+        SELECT {d.Top("@take")} id, owner_agency_id, visibility_scope, type, serial_number, make, canonical_make, model, status,
+               event_date, event_country_code, event_place, case_reference, obliterated_serial
         FROM firearm WHERE id > @afterId AND withdrawn_at IS NULL ORDER BY id {d.Limit("@take")}
         """);
 
@@ -168,19 +174,35 @@ public sealed class AnalysisQueries(Db db)
 
     // ---- reads of the analysis routes ----
 
-    /// <summary>The caller may see the live record <c>f</c> and it passes the record filters (<see cref="FilterArgs"/>).</summary>
-    private const string Visible = $"""
-        f.withdrawn_at IS NULL AND {FirearmQueries.VisibleTo}
-        AND (@makeLower IS NULL OR f.canonical_make = @make OR LOWER(f.make) = @makeLower)
-        AND (@type IS NULL OR f.type = @type)
-        AND (@reason IS NULL OR EXISTS (SELECT 1 FROM firearm_diversion dr WHERE dr.firearm_id = f.id AND dr.reason = @reason))
+    /// <summary>
+    /// <see cref="FirearmQueries.VisibleTo"/> over a derived row <c>x</c>, from the copy of its record's owner and scope
+    /// it carries (<see cref="AnalysisIndex.DerivedRow"/>) instead of a lookup into <c>firearm</c>; the country list of a
+    /// restricted record is read from <c>firearm_visibility</c> as there. Change both together: a test checks that they
+    /// agree on every case of the visibility matrix. Derived rows exist only for live records.
+    /// </summary>
+    public static string DerivedVisibleTo(string x) => $"""
+        ({x}.visibility_scope = 'all' OR {x}.owner_agency_id = @callerAgencyId
+         OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = {x}.firearm_id AND v.country_code = @callerCountry))
         """;
+
+    /// <summary>The record filters (<see cref="FilterArgs"/>) over the make and type of record <c>f</c> or of derived row <c>x</c>.</summary>
+    private static string Filtered(string x, string id) => $"""
+        (@makeLower IS NULL OR {x}.canonical_make = @make OR LOWER({x}.make) = @makeLower)
+        AND (@type IS NULL OR {x}.type = @type)
+        AND (@reason IS NULL OR EXISTS (SELECT 1 FROM firearm_diversion dr WHERE dr.firearm_id = {x}.{id} AND dr.reason = @reason))
+        """;
+
+    /// <summary>The caller may see the live record <c>f</c> and it passes the record filters (<see cref="FilterArgs"/>).</summary>
+    private static string Visible => $"f.withdrawn_at IS NULL AND {FirearmQueries.VisibleTo} AND {Filtered("f", "id")}";
+
+    /// <summary>As <see cref="Visible"/>, for the derived row <c>x</c>, from its copy of the record alone.</summary>
+    private static string VisibleRow(string x) => $"{DerivedVisibleTo(x)} AND {Filtered(x, "firearm_id")}";
 
     private static readonly Sql SelectRoutes = new(d => $"""
         SELECT l.from_country, l.to_country, COUNT(*) AS firearms, SUM(l.licensed) AS licensed,
                MIN(l.leg_date) AS first_seen, MAX(l.leg_date) AS last_seen
-        FROM firearm_route_leg l CROSS JOIN firearm f
-        WHERE f.id = l.firearm_id AND {Visible}
+        FROM firearm_route_leg l
+        WHERE {VisibleRow("l")}
           AND (@since IS NULL OR l.leg_date >= @since) AND (@until IS NULL OR l.leg_date <= @until)
           AND (@fromCountry IS NULL OR l.from_country = @fromCountry) AND (@toCountry IS NULL OR l.to_country = @toCountry)
         GROUP BY l.from_country, l.to_country
@@ -191,55 +213,53 @@ public sealed class AnalysisQueries(Db db)
     private static readonly Sql SelectDiversions = new(d => $"""
         SELECT dv.firearm_id, dv.country_code, dv.party_id, dv.party_name, dv.party_kind, dv.party_country, dv.reason,
                dv.time_to_crime_days, dv.diversion_date
-        FROM firearm_diversion dv CROSS JOIN firearm f
-        WHERE f.id = dv.firearm_id AND {Visible}
+        FROM firearm_diversion dv
+        WHERE {VisibleRow("dv")}
           AND (@since IS NULL OR dv.diversion_date >= @since) AND (@until IS NULL OR dv.diversion_date <= @until)
           AND (@fromCountry IS NULL OR dv.country_code = @fromCountry)
           AND (@toCountry IS NULL OR EXISTS (SELECT 1 FROM firearm_route_leg l WHERE l.firearm_id = dv.firearm_id AND l.to_country = @toCountry))
         {d.Recompile}
         """);
 
-    private const string CountedParty = $"""
-        fp.diverted = 1 AND (@role = 0 OR (fp.roles & @role) <> 0) AND {Visible}
+    private static string CountedParty => $"""
+        fp.diverted = 1 AND (@role = 0 OR (fp.roles & @role) <> 0) AND {VisibleRow("fp")}
         """;
 
     // Only the rows of the parties that make the page are read: the database ranks the parties as PartyRoles.Rank
     // does (last lawful holder of most firearms, then most firearms, then id), Rank then orders those rows again
-    // and builds their role counts. The counted rows are a CTE used twice, which SQLite materialises.
+    // and builds their role counts. The ranking reads ix_firearm_party_rank alone (everything it filters on is in
+    // it, in party order, so the GROUP BY sorts nothing); the page's rows are then read by party.
     private static readonly Sql SelectRankedPartyRows = new(d => $"""
-        WITH counted AS (
-            SELECT fp.firearm_id, fp.party_id, fp.name, fp.kind, fp.country_code, fp.roles
-            FROM firearm_party fp CROSS JOIN firearm f
-            WHERE f.id = fp.firearm_id AND {CountedParty}
-        ), ranked AS (
-            SELECT {d.Top("@limit")} c.party_id
-            FROM counted c
-            GROUP BY c.party_id
+        WITH ranked AS (
+            SELECT {d.Top("@limit")} fp.party_id
+            FROM firearm_party fp
+            WHERE {CountedParty}
+            GROUP BY fp.party_id
             HAVING COUNT(*) >= @minFirearms
-            ORDER BY SUM(CASE WHEN (c.roles & {(int)PartyRole.LastLawfulHolder}) <> 0 THEN 1 ELSE 0 END) DESC, COUNT(*) DESC, c.party_id {d.Limit("@limit")}
+            ORDER BY SUM(CASE WHEN (fp.roles & {(int)PartyRole.LastLawfulHolder}) <> 0 THEN 1 ELSE 0 END) DESC, COUNT(*) DESC, fp.party_id {d.Limit("@limit")}
         )
-        SELECT c.firearm_id, c.party_id, c.name, c.kind, c.country_code, c.roles
-        FROM counted c
-        WHERE c.party_id IN (SELECT r.party_id FROM ranked r)
+        SELECT fp.firearm_id, fp.party_id, fp.name, fp.kind, fp.country_code, fp.roles
+        FROM ranked r CROSS JOIN firearm_party fp
+        WHERE fp.party_id = r.party_id AND {CountedParty}
         {d.Recompile}
         """);
 
     private static readonly Sql SelectEdgesOfParties = new(d => $"""
         SELECT e.firearm_id, e.party_id, e.event_type, e.event_date
-        FROM firearm_party_edge e CROSS JOIN firearm f
-        WHERE f.id = e.firearm_id AND e.party_id IN {d.TextList("@parties")} AND {Visible}
+        FROM firearm_party_edge e
+        WHERE e.party_id IN {d.TextList("@parties")} AND {VisibleRow("e")}
         """);
 
     private static readonly Sql SelectEdgesOfFirearms = new(d => $"""
         SELECT e.firearm_id, e.party_id, e.event_type, e.event_date
-        FROM firearm_party_edge e CROSS JOIN firearm f
-        WHERE f.id = e.firearm_id AND e.firearm_id IN {d.IdList("@ids")} AND {Visible}
+        FROM firearm_party_edge e
+        WHERE e.firearm_id IN {d.IdList("@ids")} AND {VisibleRow("e")}
         """);
 
     private static readonly Sql SelectPartyNames = new(d => $"""
         SELECT fp.firearm_id, fp.party_id, fp.name, fp.kind, fp.country_code, fp.roles
-        FROM firearm_party fp CROSS JOIN firearm f
-        WHERE f.id = fp.firearm_id AND fp.party_id IN {d.TextList("@parties")} AND fp.firearm_id IN {d.IdList("@ids")} AND {Visible}
+        FROM firearm_party fp
+        WHERE fp.party_id IN {d.TextList("@parties")} AND fp.firearm_id IN {d.IdList("@ids")} AND {VisibleRow("fp")}
         """);
 
     private static readonly Sql SelectFirearmLabels = new(d => $"""
@@ -264,10 +284,10 @@ public sealed class AnalysisQueries(Db db)
             WHERE {makeCondition}
         )
         SELECT s.firearm_id, s.make_key, s.model, s.serial_number, s.case_reference, s.place, s.country_code, s.event_date
-        FROM w CROSS JOIN firearm_serial_shape s CROSS JOIN firearm f
+        FROM w CROSS JOIN firearm_serial_shape s
         WHERE ((w.prev_number IS NOT NULL AND w.number - w.prev_number <= @maxGap)
                OR (w.next_number IS NOT NULL AND w.next_number - w.number <= @maxGap))
-          AND s.firearm_id = w.firearm_id AND f.id = w.firearm_id AND {Visible}
+          AND s.firearm_id = w.firearm_id AND {VisibleRow("s")}
           AND (@since IS NULL OR s.event_date >= @since) AND (@until IS NULL OR s.event_date <= @until)
         {d.Recompile}
         """);
