@@ -52,6 +52,9 @@ FROM firearm f WHERE f.id = firearm_serial_shape.firearm_id;
 -- Routes group by (from, to) straight from an index in that order, with everything they filter on in it.
 CREATE INDEX ix_firearm_route_leg_pair ON firearm_route_leg
     (from_country, to_country, leg_date, licensed, visibility_scope, owner_agency_id, type, firearm_id, canonical_make, make);
+-- Diversion sources by party rank the holders in party order from this index, then read the page's holders by it.
+CREATE INDEX ix_firearm_diversion_party ON firearm_diversion
+    (party_id, visibility_scope, owner_agency_id, type, diversion_date, country_code, canonical_make, make);
 -- The party ranking counts the diverted rows per party from this index alone, in party order (nothing sorted).
 DROP INDEX ix_firearm_party_diverted;
 CREATE INDEX ix_firearm_party_rank ON firearm_party
