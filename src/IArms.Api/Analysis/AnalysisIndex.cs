@@ -62,8 +62,12 @@ public static class AnalysisIndex
     /// import's created rows take this path; a full <see cref="RefreshAsync(SqlSession, long)"/> would read five empty
     /// tables per record to find nothing to compare.
     /// </summary>
-    public static Task CreatedAsync(SqlSession session, AnalysedFirearm firearm) =>
-        InsertDerivedAsync(session, Derive(firearm, ChainAnalyzer.Analyze([], firearm.ObliteratedSerial), PartyResolution.Of([])));
+    public static async Task CreatedAsync(SqlSession session, AnalysedFirearm firearm)
+    {
+        var rows = Derive(firearm, ChainAnalyzer.Analyze([], firearm.ObliteratedSerial), PartyResolution.Of([]));
+        await InsertDerivedAsync(session, rows);
+        await ShapesMovedAsync(session, [], rows.Shape);
+    }
 
     /// <summary>Firearms per transaction of <see cref="RebuildAsync"/>.</summary>
     private const int RebuildBatch = 5000;
@@ -126,6 +130,8 @@ public static class AnalysisIndex
 
         await using (var session = await db.WriteAsync(ct))
         {
+            // The serial shapes' neighbour gaps once over all of them, rather than per record as the writers keep them.
+            await session.ExecuteAsync(AnalysisQueries.SetAllNeighbourGaps);
             await session.ExecuteAsync(AnalysisQueries.InsertKeyWithUses, uses.Select(u => new
             {
                 NameKey = u.Key.Name, CountryCode = u.Key.CountryCode ?? "", Licence = u.Key.Licence ?? "", PartyId = resolution.IdOf(u.Key), Uses = u.Value,
@@ -179,21 +185,75 @@ public static class AnalysisIndex
         await ReplaceAsync(session, firearmId, rows.Diversion, AnalysisQueries.SelectDiversion, AnalysisQueries.DeleteDiversion, AnalysisQueries.InsertDiversion);
         await ReplaceAsync(session, firearmId, rows.Parties, AnalysisQueries.SelectParties, AnalysisQueries.DeleteParties, AnalysisQueries.InsertParty);
         await ReplaceAsync(session, firearmId, rows.Edges, AnalysisQueries.SelectEdges, AnalysisQueries.DeleteEdges, AnalysisQueries.InsertEdge);
-        await ReplaceAsync(session, firearmId, rows.Shape, AnalysisQueries.SelectShape, AnalysisQueries.DeleteShape, AnalysisQueries.InsertShape);
+        var (changed, stored) = await ReplaceAsync(session, firearmId, rows.Shape, AnalysisQueries.SelectShape, AnalysisQueries.DeleteShape, AnalysisQueries.InsertShape);
+        if (changed)
+        {
+            await ShapesMovedAsync(session, stored, rows.Shape);
+        }
     }
 
-    private static async Task ReplaceAsync<T>(SqlSession session, long firearmId, IReadOnlyList<T> rows, Sql select, Sql delete, Sql insert)
+    /// <summary>Writes the rows when they differ from the stored ones; answers whether it did, and what was stored.</summary>
+    private static async Task<(bool Changed, List<T> Stored)> ReplaceAsync<T>(SqlSession session, long firearmId, IReadOnlyList<T> rows, Sql select, Sql delete, Sql insert)
     {
         var stored = await session.QueryAsync<T>(select, new { firearmId });
         if (stored.Count == rows.Count && stored.ToHashSet().SetEquals(rows))
         {
-            return;
+            return (false, stored);
         }
         if (stored.Count > 0)
         {
             await session.ExecuteAsync(delete, new { firearmId });
         }
         await session.ExecuteAsync(insert, rows);
+        return (true, stored);
+    }
+
+    /// <summary>
+    /// Keeps <c>neighbour_gap</c> (the distance to the nearest shape of the same make and skeleton) exact after a
+    /// firearm's shape rows went from <paramref name="removed"/> to <paramref name="added"/>, both already written:
+    /// only the added rows and the rows on either side of each removed or added one can have a new nearest neighbour.
+    /// A few index reads per record write; custody events never move a shape.
+    /// </summary>
+    private static async Task ShapesMovedAsync(SqlSession session, IEnumerable<ShapeRow> removed, IEnumerable<ShapeRow> added)
+    {
+        var touched = new Dictionary<long, ShapePoint>();
+        foreach (var shape in removed.Concat(added))
+        {
+            var at = new ShapePoint { FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number };
+            foreach (var side in new[] { AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter })
+            {
+                if (await session.QuerySingleOrDefaultAsync<ShapePoint>(side, at) is { } neighbour)
+                {
+                    touched[neighbour.FirearmId] = neighbour;
+                }
+            }
+        }
+        foreach (var shape in added)
+        {
+            touched[shape.FirearmId] = new ShapePoint { FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number };
+        }
+        foreach (var point in touched.Values)
+        {
+            long? gap = null;
+            foreach (var side in new[] { AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter })
+            {
+                if (await session.QuerySingleOrDefaultAsync<ShapePoint>(side, point) is { } neighbour)
+                {
+                    var distance = Math.Abs(point.Number - neighbour.Number);
+                    gap = gap is null ? distance : Math.Min(gap.Value, distance);
+                }
+            }
+            await session.ExecuteAsync(AnalysisQueries.SetNeighbourGap, new { point.FirearmId, Gap = gap });
+        }
+    }
+
+    /// <summary>Where a shape sits among the others: the parameters of the neighbour reads, and their rows.</summary>
+    private sealed class ShapePoint
+    {
+        public long FirearmId { get; set; }
+        public string MakeKey { get; set; } = "";
+        public string Skeleton { get; set; } = "";
+        public long Number { get; set; }
     }
 
     /// <summary>Writes the rows of a firearm that has none (the rebuild).</summary>

@@ -96,6 +96,38 @@ public sealed class AnalysisQueries(Db db)
         VALUES (@FirearmId, @MakeKey, @Skeleton, @Number, @Model, @SerialNumber, @CaseReference, @Place, @CountryCode, @EventDate, {CopyValues})
         """);
 
+    // ---- serial shapes' neighbour gaps (migration 0027) ----
+
+    private const string SameGroup = "make_key = @MakeKey AND skeleton = @Skeleton";
+
+    /// <summary>The shape just before <c>(@Number, @FirearmId)</c> in its make and skeleton, in (number, id) order.</summary>
+    public static readonly Sql SelectShapeBefore = new(d => $"""
+        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape
+        WHERE {SameGroup} AND number <= @Number AND (number < @Number OR firearm_id < @FirearmId)
+        ORDER BY number DESC, firearm_id DESC {d.Limit("1")}
+        """);
+
+    /// <summary>The shape just after <c>(@Number, @FirearmId)</c> in its make and skeleton.</summary>
+    public static readonly Sql SelectShapeAfter = new(d => $"""
+        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape
+        WHERE {SameGroup} AND number >= @Number AND (number > @Number OR firearm_id > @FirearmId)
+        ORDER BY number, firearm_id {d.Limit("1")}
+        """);
+
+    public static readonly Sql SetNeighbourGap = new("UPDATE firearm_serial_shape SET neighbour_gap = @Gap WHERE firearm_id = @FirearmId");
+
+    /// <summary>Every shape's neighbour gap from scratch (the rebuild; migration 0027 runs the same statement once).</summary>
+    public static readonly Sql SetAllNeighbourGaps = new(d => $"""
+        WITH w AS (
+            SELECT firearm_id,
+                   number - LAG(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) AS back,
+                   LEAD(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) - number AS ahead
+            FROM firearm_serial_shape
+        )
+        {d.UpdateFrom("firearm_serial_shape", "s", "w", "w.firearm_id = s.firearm_id",
+            "neighbour_gap = CASE WHEN w.back IS NULL THEN w.ahead WHEN w.ahead IS NULL OR w.back <= w.ahead THEN w.back ELSE w.ahead END")}
+        """);
+
     public static readonly Sql SelectFirearmKeyIds = new("""
         SELECT pk.name_key, pk.country_code, pk.licence, pk.party_id
         FROM firearm_party_key fk
@@ -313,27 +345,18 @@ public sealed class AnalysisQueries(Db db)
         FROM firearm f WHERE f.id IN {d.IdList("@ids")} AND {Visible}
         """);
 
-    // Only the shapes with a neighbour within maxGap can be in a run. The window runs over the run index alone
-    // (make, skeleton, number, id: already in window order, so nothing is sorted), over every record; visibility
-    // and the filters apply to what it keeps. That is still exact: a visible record with a visible neighbour
-    // within maxGap has a neighbour within maxGap among all records, and what the filters drop never links two
-    // kept records, because SerialRuns.Find chains only what it is given. Two statements, all makes and one make:
-    // an "(@runMake IS NULL OR ...)" term would keep SQLite off the make index (5.7 s instead of 0.2 s at 1 M).
+    // Only the shapes with a neighbour within maxGap can be in a run: those whose neighbour_gap (the distance to the
+    // nearest shape of the same make and skeleton among all live records) is at most maxGap, read from one range of
+    // ix_firearm_serial_shape_candidate, which covers them; visibility and the filters apply to what it gives. That is
+    // exact: a visible record with a visible neighbour within maxGap has a neighbour within maxGap among all records,
+    // and what the filters drop never links two kept records, because SerialRuns.Find chains only what it is given.
+    // Two statements, all makes and one make: an "(@runMake IS NULL OR ...)" term would keep SQLite off the make index.
     private static readonly Sql[] SelectRunCandidates = [RunCandidates("1 = 1"), RunCandidates("s.make_key = @runMake")];
 
     private static Sql RunCandidates(string makeCondition) => new(d => $"""
-        WITH w AS (
-            SELECT s.firearm_id, s.number,
-                   LAG(s.number) OVER (PARTITION BY s.make_key, s.skeleton ORDER BY s.number, s.firearm_id) AS prev_number,
-                   LEAD(s.number) OVER (PARTITION BY s.make_key, s.skeleton ORDER BY s.number, s.firearm_id) AS next_number
-            FROM firearm_serial_shape s
-            WHERE {makeCondition}
-        )
         SELECT s.firearm_id, s.make_key, s.model, s.serial_number, s.case_reference, s.place, s.country_code, s.event_date
-        FROM w CROSS JOIN firearm_serial_shape s
-        WHERE ((w.prev_number IS NOT NULL AND w.number - w.prev_number <= @maxGap)
-               OR (w.next_number IS NOT NULL AND w.next_number - w.number <= @maxGap))
-          AND s.firearm_id = w.firearm_id AND {VisibleRow("s")}
+        FROM firearm_serial_shape s
+        WHERE {makeCondition} AND s.neighbour_gap <= @maxGap AND {VisibleRow("s")}
           AND (@since IS NULL OR s.event_date >= @since) AND (@until IS NULL OR s.event_date <= @until)
         {d.Recompile}
         """);
@@ -412,17 +435,23 @@ public sealed class AnalysisQueries(Db db)
     public static Task<List<FirearmLabelRow>> FirearmLabelsAsync(SqlSession session, FilterArgs args, IEnumerable<long> firearms) =>
         session.QueryAsync<FirearmLabelRow>(SelectFirearmLabels, args with { ids = SqlList.Of(firearms) });
 
-    public async Task<(List<RunCandidateRow> Candidates, ILookup<long, string> Parties)> RunCandidatesAsync(FilterArgs args, CancellationToken ct)
+    public async Task<List<RunCandidateRow>> RunCandidatesAsync(FilterArgs args, CancellationToken ct)
     {
         await using var session = await db.ReadAsync(ct);
-        var candidates = await session.QueryAsync<RunCandidateRow>(SelectRunCandidates[args.runMake is null ? 0 : 1], args);
+        return await session.QueryAsync<RunCandidateRow>(SelectRunCandidates[args.runMake is null ? 0 : 1], args);
+    }
+
+    /// <summary>The parties of the chains of some firearms (already known to be visible), by firearm.</summary>
+    public async Task<ILookup<long, string>> PartiesOfFirearmsAsync(IEnumerable<long> firearms, CancellationToken ct)
+    {
+        await using var session = await db.ReadAsync(ct);
         var parties = new List<FirearmPartyRow>();
-        // The party lists go in chunks: a make's candidates can be many thousands.
-        foreach (var chunk in candidates.Select(c => c.FirearmId).Chunk(5000))
+        // In chunks: a page of runs can hold many thousands of firearms.
+        foreach (var chunk in firearms.Chunk(5000))
         {
             parties.AddRange(await session.QueryAsync<FirearmPartyRow>(SelectPartiesOfFirearms, new { ids = SqlList.Of(chunk) }));
         }
-        return (candidates, parties.ToLookup(p => p.FirearmId, p => p.PartyId));
+        return parties.ToLookup(p => p.FirearmId, p => p.PartyId);
     }
 
     public async Task<List<DayCountRow>> EventDaysAsync(FilterArgs args, CancellationToken ct)

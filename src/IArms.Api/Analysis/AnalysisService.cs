@@ -212,14 +212,18 @@ public sealed class AnalysisService(AnalysisQueries queries, IFirearmCanonicaliz
             maxGap = maxGap,
             runMake = string.IsNullOrWhiteSpace(query.Make) ? null : AnalysisQueries.MakeKey(canonicalizer.CanonicalMake(query.Make), query.Make),
         };
-        var (candidates, parties) = await queries.RunCandidatesAsync(args, ct);
+        // Runs are found without the party lists (most candidates are on no page shown); the page's runs get their
+        // common parties after, by the same rule (SerialRuns.CommonParties).
+        var candidates = await queries.RunCandidatesAsync(args, ct);
         var runs = SerialRuns.Find(candidates.Select(c => new SerialRunCandidate(
-            c.FirearmId, c.MakeKey, c.Model, c.SerialNumber, c.CaseReference, c.Place, c.CountryCode, c.EventDate,
-            parties[c.FirearmId].ToList())), maxGap);
+            c.FirearmId, c.MakeKey, c.Model, c.SerialNumber, c.CaseReference, c.Place, c.CountryCode, c.EventDate, [])), maxGap);
         var take = query.Limit ?? Infrastructure.Cursor.DefaultLimit;
         var offset = (int)Math.Min(Infrastructure.Cursor.DecodeId(query.Cursor) ?? 0, int.MaxValue);
-        var page = runs.Skip(offset).Take(take).Select(r => new SerialRunItem(
-            r.CanonicalMake, r.Model, r.FirstSerial, r.LastSerial, r.FirearmIds, r.Countries, r.FirstEvent, r.LastEvent, r.CommonParties)).ToList();
+        var shown = runs.Skip(offset).Take(take).ToList();
+        var parties = await queries.PartiesOfFirearmsAsync(shown.SelectMany(r => r.FirearmIds), ct);
+        var page = shown.Select(r => new SerialRunItem(
+            r.CanonicalMake, r.Model, r.FirstSerial, r.LastSerial, r.FirearmIds, r.Countries, r.FirstEvent, r.LastEvent,
+            SerialRuns.CommonParties(r.FirearmIds.Select(id => parties[id])))).ToList();
         return new SerialRunsResponse(page, offset + take < runs.Count ? Infrastructure.Cursor.Encode(offset + take) : null);
     }
 

@@ -60,3 +60,22 @@ CREATE INDEX ix_firearm_diversion_party ON firearm_diversion (party_id)
 DROP INDEX ix_firearm_party_diverted ON firearm_party;
 CREATE INDEX ix_firearm_party_rank ON firearm_party (diverted, party_id)
     INCLUDE (roles, visibility_scope, owner_agency_id, type, canonical_make, make);
+
+-- Serial runs: each shape's distance to the nearest other shape of its make and skeleton among all live records
+-- (NULL when it has none), kept by AnalysisIndex as shapes come and go (the rows on either side are recomputed),
+-- so that a make's run candidates (a neighbour within maxGap) are read from an index instead of a window over
+-- every record of the make.
+ALTER TABLE firearm_serial_shape ADD neighbour_gap BIGINT NULL;
+GO
+WITH w AS (
+    SELECT firearm_id,
+           number - LAG(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) AS back,
+           LEAD(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) - number AS ahead
+    FROM firearm_serial_shape
+)
+UPDATE s
+SET neighbour_gap = CASE WHEN w.back IS NULL THEN w.ahead WHEN w.ahead IS NULL OR w.back <= w.ahead THEN w.back ELSE w.ahead END
+FROM firearm_serial_shape s JOIN w ON w.firearm_id = s.firearm_id;
+-- A make's candidates in one range of this index, which holds everything they show and are filtered on.
+CREATE INDEX ix_firearm_serial_shape_candidate ON firearm_serial_shape (make_key, neighbour_gap)
+    INCLUDE (model, serial_number, case_reference, place, country_code, event_date, visibility_scope, owner_agency_id, type, make, canonical_make);
