@@ -7,7 +7,8 @@ namespace IArms.Api.Analysis;
 
 /// <summary>
 /// Keeps the analysis tables (migration 0023: route legs, diversions, chain parties and graph edges, serial
-/// shapes, and the party keys with their resolved ids) in step with the chains and records, inside the
+/// shapes, and the party keys with their resolved ids; migration 0027: each row's copy of its record's owner, scope,
+/// type and make, and the shapes' neighbour gaps) in step with the chains and records, inside the
 /// transaction that changes them. Every write path that changes what the analysis reads calls
 /// <see cref="RefreshAsync(SqlSession, long)"/> explicitly, as <see cref="Search.SerialIndex"/> is called for serials.
 /// </summary>
@@ -21,7 +22,7 @@ public static class AnalysisIndex
     /// <remarks>
     /// <para>Call it after any write that changes the chain (a custody event added, retracted or answered in a
     /// trace request) or what the analysis reads of the record (serial, make, model, type, status, event
-    /// country, place, date or case; withdrawal), before committing: a rolled-back write then never moves a number.</para>
+    /// country, place, date or case; visibility scope; withdrawal), before committing: a rolled-back write then never moves a number.</para>
     /// <para>Parties: the firearm's party keys are counted into <c>party_key</c>. Only when a key enters or leaves the
     /// set of all keys can a resolved id change (<see cref="PartyResolver"/> depends on that set alone, and a key's id
     /// only on the keys sharing its name or licence, plus the keys sharing those keys' licences); then the keys that
@@ -219,7 +220,7 @@ public static class AnalysisIndex
         var touched = new Dictionary<long, ShapePoint>();
         foreach (var shape in removed.Concat(added))
         {
-            var at = new ShapePoint { FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number };
+            var at = ShapePoint.Of(shape);
             foreach (var side in new[] { AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter })
             {
                 if (await session.QuerySingleOrDefaultAsync<ShapePoint>(side, at) is { } neighbour)
@@ -230,7 +231,7 @@ public static class AnalysisIndex
         }
         foreach (var shape in added)
         {
-            touched[shape.FirearmId] = new ShapePoint { FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number };
+            touched[shape.FirearmId] = ShapePoint.Of(shape);
         }
         foreach (var point in touched.Values)
         {
@@ -254,6 +255,9 @@ public static class AnalysisIndex
         public string MakeKey { get; set; } = "";
         public string Skeleton { get; set; } = "";
         public long Number { get; set; }
+
+        public static ShapePoint Of(ShapeRow shape) =>
+            new() { FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number };
     }
 
     /// <summary>Writes the rows of a firearm that has none (the rebuild).</summary>
