@@ -7,7 +7,8 @@ namespace IArms.Api.Analysis;
 
 /// <summary>
 /// Keeps the analysis tables (migration 0023: route legs, diversions, chain parties and graph edges, serial
-/// shapes, and the party keys with their resolved ids) in step with the chains and records, inside the
+/// shapes, and the party keys with their resolved ids; migration 0027: each row's copy of its record's owner, scope,
+/// type and make, and the shapes' neighbour gaps) in step with the chains and records, inside the
 /// transaction that changes them. Every write path that changes what the analysis reads calls
 /// <see cref="RefreshAsync(SqlSession, long)"/> explicitly, as <see cref="Search.SerialIndex"/> is called for serials.
 /// </summary>
@@ -21,7 +22,7 @@ public static class AnalysisIndex
     /// <remarks>
     /// <para>Call it after any write that changes the chain (a custody event added, retracted or answered in a
     /// trace request) or what the analysis reads of the record (serial, make, model, type, status, event
-    /// country, place, date or case; withdrawal), before committing: a rolled-back write then never moves a number.</para>
+    /// country, place, date or case; visibility scope; withdrawal), before committing: a rolled-back write then never moves a number.</para>
     /// <para>Parties: the firearm's party keys are counted into <c>party_key</c>. Only when a key enters or leaves the
     /// set of all keys can a resolved id change (<see cref="PartyResolver"/> depends on that set alone, and a key's id
     /// only on the keys sharing its name or licence, plus the keys sharing those keys' licences); then the keys that
@@ -62,8 +63,12 @@ public static class AnalysisIndex
     /// import's created rows take this path; a full <see cref="RefreshAsync(SqlSession, long)"/> would read five empty
     /// tables per record to find nothing to compare.
     /// </summary>
-    public static Task CreatedAsync(SqlSession session, AnalysedFirearm firearm) =>
-        InsertDerivedAsync(session, Derive(firearm, ChainAnalyzer.Analyze([], firearm.ObliteratedSerial), PartyResolution.Of([])));
+    public static async Task CreatedAsync(SqlSession session, AnalysedFirearm firearm)
+    {
+        var rows = Derive(firearm, ChainAnalyzer.Analyze([], firearm.ObliteratedSerial), PartyResolution.Of([]));
+        await InsertDerivedAsync(session, rows);
+        await ShapesMovedAsync(session, [], rows.Shape);
+    }
 
     /// <summary>Firearms per transaction of <see cref="RebuildAsync"/>.</summary>
     private const int RebuildBatch = 5000;
@@ -126,6 +131,8 @@ public static class AnalysisIndex
 
         await using (var session = await db.WriteAsync(ct))
         {
+            // The serial shapes' neighbour gaps once over all of them, rather than per record as the writers keep them.
+            await session.ExecuteAsync(AnalysisQueries.SetAllNeighbourGaps);
             await session.ExecuteAsync(AnalysisQueries.InsertKeyWithUses, uses.Select(u => new
             {
                 NameKey = u.Key.Name, CountryCode = u.Key.CountryCode ?? "", Licence = u.Key.Licence ?? "", PartyId = resolution.IdOf(u.Key), Uses = u.Value,
@@ -179,21 +186,78 @@ public static class AnalysisIndex
         await ReplaceAsync(session, firearmId, rows.Diversion, AnalysisQueries.SelectDiversion, AnalysisQueries.DeleteDiversion, AnalysisQueries.InsertDiversion);
         await ReplaceAsync(session, firearmId, rows.Parties, AnalysisQueries.SelectParties, AnalysisQueries.DeleteParties, AnalysisQueries.InsertParty);
         await ReplaceAsync(session, firearmId, rows.Edges, AnalysisQueries.SelectEdges, AnalysisQueries.DeleteEdges, AnalysisQueries.InsertEdge);
-        await ReplaceAsync(session, firearmId, rows.Shape, AnalysisQueries.SelectShape, AnalysisQueries.DeleteShape, AnalysisQueries.InsertShape);
+        var (changed, stored) = await ReplaceAsync(session, firearmId, rows.Shape, AnalysisQueries.SelectShape, AnalysisQueries.DeleteShape, AnalysisQueries.InsertShape);
+        if (changed)
+        {
+            await ShapesMovedAsync(session, stored, rows.Shape);
+        }
     }
 
-    private static async Task ReplaceAsync<T>(SqlSession session, long firearmId, IReadOnlyList<T> rows, Sql select, Sql delete, Sql insert)
+    /// <summary>Writes the rows when they differ from the stored ones; answers whether it did, and what was stored.</summary>
+    private static async Task<(bool Changed, List<T> Stored)> ReplaceAsync<T>(SqlSession session, long firearmId, IReadOnlyList<T> rows, Sql select, Sql delete, Sql insert)
     {
         var stored = await session.QueryAsync<T>(select, new { firearmId });
         if (stored.Count == rows.Count && stored.ToHashSet().SetEquals(rows))
         {
-            return;
+            return (false, stored);
         }
         if (stored.Count > 0)
         {
             await session.ExecuteAsync(delete, new { firearmId });
         }
         await session.ExecuteAsync(insert, rows);
+        return (true, stored);
+    }
+
+    /// <summary>
+    /// Keeps <c>neighbour_gap</c> (the distance to the nearest shape of the same make and skeleton) exact after a
+    /// firearm's shape rows went from <paramref name="removed"/> to <paramref name="added"/>, both already written:
+    /// only the added rows and the rows on either side of each removed or added one can have a new nearest neighbour.
+    /// A few index reads per record write; custody events never move a shape.
+    /// </summary>
+    private static async Task ShapesMovedAsync(SqlSession session, IEnumerable<ShapeRow> removed, IEnumerable<ShapeRow> added)
+    {
+        var touched = new Dictionary<long, ShapePoint>();
+        foreach (var shape in removed.Concat(added))
+        {
+            var at = ShapePoint.Of(shape);
+            foreach (var side in new[] { AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter })
+            {
+                if (await session.QuerySingleOrDefaultAsync<ShapePoint>(side, at) is { } neighbour)
+                {
+                    touched[neighbour.FirearmId] = neighbour;
+                }
+            }
+        }
+        foreach (var shape in added)
+        {
+            touched[shape.FirearmId] = ShapePoint.Of(shape);
+        }
+        foreach (var point in touched.Values)
+        {
+            long? gap = null;
+            foreach (var side in new[] { AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter })
+            {
+                if (await session.QuerySingleOrDefaultAsync<ShapePoint>(side, point) is { } neighbour)
+                {
+                    var distance = Math.Abs(point.Number - neighbour.Number);
+                    gap = gap is null ? distance : Math.Min(gap.Value, distance);
+                }
+            }
+            await session.ExecuteAsync(AnalysisQueries.SetNeighbourGap, new { point.FirearmId, Gap = gap });
+        }
+    }
+
+    /// <summary>Where a shape sits among the others: the parameters of the neighbour reads, and their rows.</summary>
+    private sealed class ShapePoint
+    {
+        public long FirearmId { get; set; }
+        public string MakeKey { get; set; } = "";
+        public string Skeleton { get; set; } = "";
+        public long Number { get; set; }
+
+        public static ShapePoint Of(ShapeRow shape) =>
+            new() { FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number };
     }
 
     /// <summary>Writes the rows of a firearm that has none (the rebuild).</summary>
@@ -311,15 +375,14 @@ public static class AnalysisIndex
         // A record reported seized or recovered with no seizure in its chain still ends where the record says.
         var found = f.Status is "seized" or "recovered";
         var legs = RouteLegs.Of(report, found ? f.EventCountryCode : null, found ? f.EventDate : null)
-            .Select(l => new LegRow { FirearmId = f.Id, FromCountry = l.FromCountry, ToCountry = l.ToCountry, Licensed = l.Licensed ? 1 : 0, LegDate = l.Date })
+            .Select(l => new LegRow { FromCountry = l.FromCountry, ToCountry = l.ToCountry, Licensed = l.Licensed ? 1 : 0, LegDate = l.Date }.Of<LegRow>(f))
             .ToList();
 
         var diversion = DiversionSources.Of(f.Id, report, parties) is { } d
             ? new List<DiversionRow>
             {
-                new()
+                new DiversionRow
                 {
-                    FirearmId = f.Id,
                     CountryCode = d.CountryCode,
                     PartyId = d.Party?.Id,
                     PartyName = d.Party?.Name,
@@ -328,36 +391,35 @@ public static class AnalysisIndex
                     Reason = CustodyVocabulary.ToWire(d.Reason),
                     TimeToCrimeDays = d.TimeToCrimeDays,
                     DiversionDate = d.Date,
-                },
+                }.Of<DiversionRow>(f),
             }
             : [];
 
         var chainParties = PartyRoles.Of(f.Id, report, parties);
         var partyRows = chainParties.Parties.Select(p => new PartyRow
         {
-            FirearmId = f.Id,
             PartyId = p.Party.Id,
             Name = p.Party.Name,
             Kind = CustodyVocabulary.ToWire(p.Party.Kind),
             CountryCode = p.Party.CountryCode,
             Roles = (int)p.Roles,
             Diverted = chainParties.Diverted ? 1 : 0,
-        }).ToList();
+        }.Of<PartyRow>(f)).ToList();
         var edges = chainParties.Edges.Select((e, i) => new EdgeRow
         {
-            FirearmId = f.Id, Seq = i, PartyId = e.PartyId, EventType = CustodyVocabulary.ToWire(e.EventType), EventDate = e.Date,
-        }).ToList();
+            Seq = i, PartyId = e.PartyId, EventType = CustodyVocabulary.ToWire(e.EventType), EventDate = e.Date,
+        }.Of<EdgeRow>(f)).ToList();
 
         var makeKey = AnalysisQueries.MakeKey(f.CanonicalMake, f.Make);
         var shape = makeKey.Length > 0 && SerialShape.Of(f.SerialNumber) is { } s
             ? new List<ShapeRow>
             {
-                new()
+                new ShapeRow
                 {
-                    FirearmId = f.Id, MakeKey = makeKey, Skeleton = s.Skeleton, Number = s.Number, Model = f.Model,
+                    MakeKey = makeKey, Skeleton = s.Skeleton, Number = s.Number, Model = f.Model,
                     SerialNumber = f.SerialNumber, CaseReference = f.CaseReference, Place = f.EventPlace,
                     CountryCode = f.EventCountryCode, EventDate = f.EventDate,
-                },
+                }.Of<ShapeRow>(f),
             }
             : [];
         return new DerivedRows(legs, diversion, partyRows, edges, shape);
@@ -371,18 +433,37 @@ public static class AnalysisIndex
         public static readonly DerivedRows None = new([], [], [], [], []);
     }
 
-    internal sealed record LegRow
+    /// <summary>
+    /// What every derived row copies from its record so that the reads decide visibility and the record filters from
+    /// the row alone (<see cref="AnalysisQueries.DerivedVisibleTo"/>; migration 0027). Part of each row's equality, so a
+    /// record write that changes them (a PUT narrowing the scope) rewrites the rows.
+    /// </summary>
+    internal abstract record DerivedRow
     {
         public long FirearmId { get; init; }
+        public long OwnerAgencyId { get; init; }
+        public string VisibilityScope { get; init; } = "countries";
+        public string Type { get; init; } = "";
+        public string Make { get; init; } = "";
+        public string? CanonicalMake { get; init; }
+
+        /// <summary>This row with <paramref name="f"/>'s copy (the row's own type kept).</summary>
+        public T Of<T>(AnalysedFirearm f) where T : DerivedRow => (T)(this with
+        {
+            FirearmId = f.Id, OwnerAgencyId = f.OwnerAgencyId, VisibilityScope = f.VisibilityScope, Type = f.Type, Make = f.Make, CanonicalMake = f.CanonicalMake,
+        });
+    }
+
+    internal sealed record LegRow : DerivedRow
+    {
         public string FromCountry { get; init; } = "";
         public string ToCountry { get; init; } = "";
         public int Licensed { get; init; }
         public DateOnly LegDate { get; init; }
     }
 
-    internal sealed record DiversionRow
+    internal sealed record DiversionRow : DerivedRow
     {
-        public long FirearmId { get; init; }
         public string? CountryCode { get; init; }
         public string? PartyId { get; init; }
         public string? PartyName { get; init; }
@@ -393,9 +474,8 @@ public static class AnalysisIndex
         public DateOnly? DiversionDate { get; init; }
     }
 
-    internal sealed record PartyRow
+    internal sealed record PartyRow : DerivedRow
     {
-        public long FirearmId { get; init; }
         public string PartyId { get; init; } = "";
         public string Name { get; init; } = "";
         public string Kind { get; init; } = "";
@@ -404,18 +484,16 @@ public static class AnalysisIndex
         public int Diverted { get; init; }
     }
 
-    internal sealed record EdgeRow
+    internal sealed record EdgeRow : DerivedRow
     {
-        public long FirearmId { get; init; }
         public int Seq { get; init; }
         public string PartyId { get; init; } = "";
         public string EventType { get; init; } = "";
         public DateOnly EventDate { get; init; }
     }
 
-    internal sealed record ShapeRow
+    internal sealed record ShapeRow : DerivedRow
     {
-        public long FirearmId { get; init; }
         public string MakeKey { get; init; } = "";
         public string Skeleton { get; init; } = "";
         public long Number { get; init; }
@@ -435,6 +513,9 @@ internal sealed record KeyArgs(long FirearmId, string NameKey, string CountryCod
 public sealed class AnalysedFirearm
 {
     public long Id { get; set; }
+    public long OwnerAgencyId { get; set; }
+    public string VisibilityScope { get; set; } = "countries";
+    public string Type { get; set; } = "";
     public string SerialNumber { get; set; } = "";
     public string Make { get; set; } = "";
     public string? CanonicalMake { get; set; }

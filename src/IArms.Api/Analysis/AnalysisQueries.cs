@@ -7,16 +7,17 @@ namespace IArms.Api.Analysis;
 
 /// <summary>
 /// All of the analysis' SQL: the upkeep of the derived tables (run inside the writers' transactions by
-/// <see cref="AnalysisIndex"/>) and the reads of the analysis routes. Every read joins <c>firearm f</c> and applies
-/// <see cref="FirearmQueries.VisibleTo"/> before anything is counted, so a record the caller may not see never
-/// changes a number; the aggregation itself is Core's where it needs more than a GROUP BY (medians, ranking,
-/// networks, runs).
+/// <see cref="AnalysisIndex"/>) and the reads of the analysis routes. Every read applies the visibility rule before
+/// anything is counted, so a record the caller may not see never changes a number: over the derived rows' copy of
+/// their record (<see cref="DerivedVisibleTo"/>), or <see cref="FirearmQueries.VisibleTo"/> where <c>firearm</c>
+/// itself is read. The aggregation itself is Core's where it needs more than a GROUP BY (medians, ranking, networks,
+/// runs).
 /// </summary>
 /// <remarks>
-/// The reads name the derived table first and <c>CROSS JOIN firearm f</c> with the join condition in <c>WHERE</c>:
-/// SQLite then walks the (small) derived table and looks each record up by id, where with <c>JOIN ... ON</c> its
-/// planner chose to scan the whole firearm table (7 s at a million records, against 50 ms). SQL Server plans the
-/// same text as an inner join.
+/// Where a read joins <c>firearm f</c> (trends, firearm labels) it names the other table first and <c>CROSS JOIN
+/// firearm f</c> with the join condition in <c>WHERE</c>: SQLite then walks the smaller table and looks each record up
+/// by id, where with <c>JOIN ... ON</c> its planner chose to scan the whole firearm table. SQL Server plans the same
+/// text as an inner join.
 /// </remarks>
 public sealed class AnalysisQueries(Db db)
 {
@@ -27,67 +28,104 @@ public sealed class AnalysisQueries(Db db)
     // ---- upkeep, inside the writer's transaction ----
 
     public static readonly Sql SelectFirearm = new("""
-        SELECT id, serial_number, make, canonical_make, model, status, event_date, event_country_code, event_place,
-               case_reference, obliterated_serial
+        SELECT id, owner_agency_id, visibility_scope, type, serial_number, make, canonical_make, model, status, event_date,
+               event_country_code, event_place, case_reference, obliterated_serial
         FROM firearm WHERE id = @id AND withdrawn_at IS NULL
         """);
+
+    /// <summary>The record's copy every derived row carries (<see cref="AnalysisIndex.DerivedRow"/>, migration 0027).</summary>
+    private const string Copy = "owner_agency_id, visibility_scope, type, make, canonical_make";
+
+    private const string CopyValues = "@OwnerAgencyId, @VisibilityScope, @Type, @Make, @CanonicalMake";
 
     // Each derived table: the firearm's rows, their removal, one row's insert (parameters named as the row's properties).
 
     public static readonly Sql SelectLegs = new(
-        "SELECT firearm_id, from_country, to_country, licensed, leg_date FROM firearm_route_leg WHERE firearm_id = @firearmId");
+        $"SELECT firearm_id, from_country, to_country, licensed, leg_date, {Copy} FROM firearm_route_leg WHERE firearm_id = @firearmId");
 
     public static readonly Sql DeleteLegs = new("DELETE FROM firearm_route_leg WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertLeg = new("""
-        INSERT INTO firearm_route_leg (firearm_id, from_country, to_country, licensed, leg_date)
-        VALUES (@FirearmId, @FromCountry, @ToCountry, @Licensed, @LegDate)
+    public static readonly Sql InsertLeg = new($"""
+        INSERT INTO firearm_route_leg (firearm_id, from_country, to_country, licensed, leg_date, {Copy})
+        VALUES (@FirearmId, @FromCountry, @ToCountry, @Licensed, @LegDate, {CopyValues})
         """);
 
-    public static readonly Sql SelectDiversion = new("""
-        SELECT firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date
+    public static readonly Sql SelectDiversion = new($"""
+        SELECT firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date, {Copy}
         FROM firearm_diversion WHERE firearm_id = @firearmId
         """);
 
     public static readonly Sql DeleteDiversion = new("DELETE FROM firearm_diversion WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertDiversion = new("""
+    public static readonly Sql InsertDiversion = new($"""
         INSERT INTO firearm_diversion
-        (firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date)
-        VALUES (@FirearmId, @CountryCode, @PartyId, @PartyName, @PartyKind, @PartyCountry, @Reason, @TimeToCrimeDays, @DiversionDate)
+        (firearm_id, country_code, party_id, party_name, party_kind, party_country, reason, time_to_crime_days, diversion_date, {Copy})
+        VALUES (@FirearmId, @CountryCode, @PartyId, @PartyName, @PartyKind, @PartyCountry, @Reason, @TimeToCrimeDays, @DiversionDate, {CopyValues})
         """);
 
     public static readonly Sql SelectParties = new(
-        "SELECT firearm_id, party_id, name, kind, country_code, roles, diverted FROM firearm_party WHERE firearm_id = @firearmId");
+        $"SELECT firearm_id, party_id, name, kind, country_code, roles, diverted, {Copy} FROM firearm_party WHERE firearm_id = @firearmId");
 
     public static readonly Sql DeleteParties = new("DELETE FROM firearm_party WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertParty = new("""
-        INSERT INTO firearm_party (firearm_id, party_id, name, kind, country_code, roles, diverted)
-        VALUES (@FirearmId, @PartyId, @Name, @Kind, @CountryCode, @Roles, @Diverted)
+    public static readonly Sql InsertParty = new($"""
+        INSERT INTO firearm_party (firearm_id, party_id, name, kind, country_code, roles, diverted, {Copy})
+        VALUES (@FirearmId, @PartyId, @Name, @Kind, @CountryCode, @Roles, @Diverted, {CopyValues})
         """);
 
     public static readonly Sql SelectEdges = new(
-        "SELECT firearm_id, seq, party_id, event_type, event_date FROM firearm_party_edge WHERE firearm_id = @firearmId");
+        $"SELECT firearm_id, seq, party_id, event_type, event_date, {Copy} FROM firearm_party_edge WHERE firearm_id = @firearmId");
 
     public static readonly Sql DeleteEdges = new("DELETE FROM firearm_party_edge WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertEdge = new("""
-        INSERT INTO firearm_party_edge (firearm_id, seq, party_id, event_type, event_date)
-        VALUES (@FirearmId, @Seq, @PartyId, @EventType, @EventDate)
+    public static readonly Sql InsertEdge = new($"""
+        INSERT INTO firearm_party_edge (firearm_id, seq, party_id, event_type, event_date, {Copy})
+        VALUES (@FirearmId, @Seq, @PartyId, @EventType, @EventDate, {CopyValues})
         """);
 
-    public static readonly Sql SelectShape = new("""
-        SELECT firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date
+    public static readonly Sql SelectShape = new($"""
+        SELECT firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date, {Copy}
         FROM firearm_serial_shape WHERE firearm_id = @firearmId
         """);
 
     public static readonly Sql DeleteShape = new("DELETE FROM firearm_serial_shape WHERE firearm_id = @firearmId");
 
-    public static readonly Sql InsertShape = new("""
+    public static readonly Sql InsertShape = new($"""
         INSERT INTO firearm_serial_shape
-        (firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date)
-        VALUES (@FirearmId, @MakeKey, @Skeleton, @Number, @Model, @SerialNumber, @CaseReference, @Place, @CountryCode, @EventDate)
+        (firearm_id, make_key, skeleton, number, model, serial_number, case_reference, place, country_code, event_date, {Copy})
+        VALUES (@FirearmId, @MakeKey, @Skeleton, @Number, @Model, @SerialNumber, @CaseReference, @Place, @CountryCode, @EventDate, {CopyValues})
+        """);
+
+    // ---- serial shapes' neighbour gaps (migration 0027) ----
+
+    private const string SameGroup = "make_key = @MakeKey AND skeleton = @Skeleton";
+
+    /// <summary>The shape just before <c>(@Number, @FirearmId)</c> in its make and skeleton, in (number, id) order.</summary>
+    public static readonly Sql SelectShapeBefore = new(d => $"""
+        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape
+        WHERE {SameGroup} AND number <= @Number AND (number < @Number OR firearm_id < @FirearmId)
+        ORDER BY number DESC, firearm_id DESC {d.Limit("1")}
+        """);
+
+    /// <summary>The shape just after <c>(@Number, @FirearmId)</c> in its make and skeleton.</summary>
+    public static readonly Sql SelectShapeAfter = new(d => $"""
+        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape
+        WHERE {SameGroup} AND number >= @Number AND (number > @Number OR firearm_id > @FirearmId)
+        ORDER BY number, firearm_id {d.Limit("1")}
+        """);
+
+    public static readonly Sql SetNeighbourGap = new("UPDATE firearm_serial_shape SET neighbour_gap = @Gap WHERE firearm_id = @FirearmId");
+
+    /// <summary>Every shape's neighbour gap from scratch (the rebuild; migration 0027 runs the same statement once).</summary>
+    public static readonly Sql SetAllNeighbourGaps = new(d => $"""
+        WITH w AS (
+            SELECT firearm_id,
+                   number - LAG(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) AS back,
+                   LEAD(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) - number AS ahead
+            FROM firearm_serial_shape
+        )
+        {d.UpdateFrom("firearm_serial_shape", "s", "w", "w.firearm_id = s.firearm_id",
+            "neighbour_gap = CASE WHEN w.back IS NULL THEN w.ahead WHEN w.ahead IS NULL OR w.back <= w.ahead THEN w.back ELSE w.ahead END")}
         """);
 
     public static readonly Sql SelectFirearmKeyIds = new("""
@@ -135,8 +173,8 @@ public sealed class AnalysisQueries(Db db)
         """);
 
     public static readonly Sql SelectFirearmBatch = new(d => $"""
-        SELECT {d.Top("@take")} id, serial_number, make, canonical_make, model, status, event_date, event_country_code,
-               event_place, case_reference, obliterated_serial
+        SELECT {d.Top("@take")} id, owner_agency_id, visibility_scope, type, serial_number, make, canonical_make, model, status,
+               event_date, event_country_code, event_place, case_reference, obliterated_serial
         FROM firearm WHERE id > @afterId AND withdrawn_at IS NULL ORDER BY id {d.Limit("@take")}
         """);
 
@@ -168,19 +206,35 @@ public sealed class AnalysisQueries(Db db)
 
     // ---- reads of the analysis routes ----
 
-    /// <summary>The caller may see the live record <c>f</c> and it passes the record filters (<see cref="FilterArgs"/>).</summary>
-    private const string Visible = $"""
-        f.withdrawn_at IS NULL AND {FirearmQueries.VisibleTo}
-        AND (@makeLower IS NULL OR f.canonical_make = @make OR LOWER(f.make) = @makeLower)
-        AND (@type IS NULL OR f.type = @type)
-        AND (@reason IS NULL OR EXISTS (SELECT 1 FROM firearm_diversion dr WHERE dr.firearm_id = f.id AND dr.reason = @reason))
+    /// <summary>
+    /// <see cref="FirearmQueries.VisibleTo"/> over a derived row <c>x</c>, from the copy of its record's owner and scope
+    /// it carries (<see cref="AnalysisIndex.DerivedRow"/>) instead of a lookup into <c>firearm</c>; the country list of a
+    /// restricted record is read from <c>firearm_visibility</c> as there. Change both together: a test checks that they
+    /// agree on every case of the visibility matrix. Derived rows exist only for live records.
+    /// </summary>
+    public static string DerivedVisibleTo(string x) => $"""
+        ({x}.visibility_scope = 'all' OR {x}.owner_agency_id = @callerAgencyId
+         OR EXISTS (SELECT 1 FROM firearm_visibility v WHERE v.firearm_id = {x}.firearm_id AND v.country_code = @callerCountry))
         """;
+
+    /// <summary>The record filters (<see cref="FilterArgs"/>) over the make and type of record <c>f</c> or of derived row <c>x</c>.</summary>
+    private static string Filtered(string x, string id) => $"""
+        (@makeLower IS NULL OR {x}.canonical_make = @make OR LOWER({x}.make) = @makeLower)
+        AND (@type IS NULL OR {x}.type = @type)
+        AND (@reason IS NULL OR EXISTS (SELECT 1 FROM firearm_diversion dr WHERE dr.firearm_id = {x}.{id} AND dr.reason = @reason))
+        """;
+
+    /// <summary>The caller may see the live record <c>f</c> and it passes the record filters (<see cref="FilterArgs"/>).</summary>
+    private static string Visible => $"f.withdrawn_at IS NULL AND {FirearmQueries.VisibleTo} AND {Filtered("f", "id")}";
+
+    /// <summary>As <see cref="Visible"/>, for the derived row <c>x</c>, from its copy of the record alone.</summary>
+    private static string VisibleRow(string x) => $"{DerivedVisibleTo(x)} AND {Filtered(x, "firearm_id")}";
 
     private static readonly Sql SelectRoutes = new(d => $"""
         SELECT l.from_country, l.to_country, COUNT(*) AS firearms, SUM(l.licensed) AS licensed,
                MIN(l.leg_date) AS first_seen, MAX(l.leg_date) AS last_seen
-        FROM firearm_route_leg l CROSS JOIN firearm f
-        WHERE f.id = l.firearm_id AND {Visible}
+        FROM firearm_route_leg l
+        WHERE {VisibleRow("l")}
           AND (@since IS NULL OR l.leg_date >= @since) AND (@until IS NULL OR l.leg_date <= @until)
           AND (@fromCountry IS NULL OR l.from_country = @fromCountry) AND (@toCountry IS NULL OR l.to_country = @toCountry)
         GROUP BY l.from_country, l.to_country
@@ -188,58 +242,102 @@ public sealed class AnalysisQueries(Db db)
         """);
 
     // fromCountry is where the weapon left lawful hands; toCountry any country it was moved to afterwards or before.
-    private static readonly Sql SelectDiversions = new(d => $"""
-        SELECT dv.firearm_id, dv.country_code, dv.party_id, dv.party_name, dv.party_kind, dv.party_country, dv.reason,
-               dv.time_to_crime_days, dv.diversion_date
-        FROM firearm_diversion dv CROSS JOIN firearm f
-        WHERE f.id = dv.firearm_id AND {Visible}
+    private static string DiversionCounted => $"""
+        {VisibleRow("dv")}
           AND (@since IS NULL OR dv.diversion_date >= @since) AND (@until IS NULL OR dv.diversion_date <= @until)
           AND (@fromCountry IS NULL OR dv.country_code = @fromCountry)
           AND (@toCountry IS NULL OR EXISTS (SELECT 1 FROM firearm_route_leg l WHERE l.firearm_id = dv.firearm_id AND l.to_country = @toCountry))
+        """;
+
+    /// <summary>The group key of each grouping, '' for an unknown country or holder (as <see cref="DiversionSources.Aggregate"/> keys them).</summary>
+    private static string DiversionKey(DiversionGrouping by) => by switch
+    {
+        DiversionGrouping.Country => "COALESCE(dv.country_code, '')",
+        DiversionGrouping.Party => "COALESCE(dv.party_id, '')",
+        DiversionGrouping.Reason => "dv.reason",
+        _ => "COALESCE(dv.party_kind, '')",
+    };
+
+    // The groups of a page, counted and their median time to crime taken in the database, so that only the page's
+    // groups leave it (every diverted firearm's row did before: at 1 M records most of the answer's time went into
+    // reading 19 k rows). The median is the middle row of the known times, or the mean of the two middle ones:
+    // positions (n + 1) / 2 and (n + 2) / 2 in integer division. One statement per grouping (indexed by it).
+    private static readonly Sql[] SelectDiversionGroups = [.. Enum.GetValues<DiversionGrouping>().Select(by => new Sql(d => $"""
+        WITH dk AS (
+            SELECT {DiversionKey(by)} AS k, dv.time_to_crime_days AS t
+            FROM firearm_diversion dv
+            WHERE {DiversionCounted}
+        ), g AS (
+            SELECT {d.Top("@limit")} dk.k, COUNT(*) AS firearms, COUNT(dk.t) AS known
+            FROM dk GROUP BY dk.k
+            ORDER BY COUNT(*) DESC, dk.k {d.Limit("@limit")}
+        ), m AS (
+            SELECT dk.k, dk.t, ROW_NUMBER() OVER (PARTITION BY dk.k ORDER BY dk.t) AS rn
+            FROM dk WHERE dk.t IS NOT NULL AND dk.k IN (SELECT g.k FROM g)
+        )
+        SELECT g.k AS group_key, g.firearms, AVG(CAST(m.t AS FLOAT)) AS median_time_to_crime_days
+        FROM g LEFT JOIN m ON m.k = g.k AND (m.rn = (g.known + 1) / 2 OR m.rn = (g.known + 2) / 2)
+        GROUP BY g.k, g.firearms {d.Recompile}
+        """))];
+
+    // The parties of a page: ranked in the database (ix_firearm_diversion_party walks them in party order, the unknown
+    // holder's NULL first as Core's '' key sorts first), then only their rows are read, so that Core shows each under
+    // its most frequent spelling and takes its median.
+    private static readonly Sql SelectDiversionParties = new(d => $"""
+        SELECT {d.Top("@limit")} COALESCE(dv.party_id, '') AS group_key, COUNT(*) AS firearms
+        FROM firearm_diversion dv
+        WHERE {DiversionCounted}
+        GROUP BY dv.party_id
+        ORDER BY COUNT(*) DESC, dv.party_id {d.Limit("@limit")} {d.Recompile}
+        """);
+
+    private static readonly Sql SelectDiversionsOfParties = new(d => $"""
+        SELECT dv.firearm_id, dv.country_code, dv.party_id, dv.party_name, dv.party_kind, dv.party_country, dv.reason,
+               dv.time_to_crime_days, dv.diversion_date
+        FROM firearm_diversion dv
+        WHERE (dv.party_id IN {d.TextList("@parties")} OR (@unknownParty = 1 AND dv.party_id IS NULL)) AND {DiversionCounted}
         {d.Recompile}
         """);
 
-    private const string CountedParty = $"""
-        fp.diverted = 1 AND (@role = 0 OR (fp.roles & @role) <> 0) AND {Visible}
+    private static string CountedParty => $"""
+        fp.diverted = 1 AND (@role = 0 OR (fp.roles & @role) <> 0) AND {VisibleRow("fp")}
         """;
 
     // Only the rows of the parties that make the page are read: the database ranks the parties as PartyRoles.Rank
     // does (last lawful holder of most firearms, then most firearms, then id), Rank then orders those rows again
-    // and builds their role counts. The counted rows are a CTE used twice, which SQLite materialises.
+    // and builds their role counts. The ranking reads ix_firearm_party_rank alone (everything it filters on is in
+    // it, in party order, so the GROUP BY sorts nothing); the page's rows are then read by party.
     private static readonly Sql SelectRankedPartyRows = new(d => $"""
-        WITH counted AS (
-            SELECT fp.firearm_id, fp.party_id, fp.name, fp.kind, fp.country_code, fp.roles
-            FROM firearm_party fp CROSS JOIN firearm f
-            WHERE f.id = fp.firearm_id AND {CountedParty}
-        ), ranked AS (
-            SELECT {d.Top("@limit")} c.party_id
-            FROM counted c
-            GROUP BY c.party_id
+        WITH ranked AS (
+            SELECT {d.Top("@limit")} fp.party_id
+            FROM firearm_party fp
+            WHERE {CountedParty}
+            GROUP BY fp.party_id
             HAVING COUNT(*) >= @minFirearms
-            ORDER BY SUM(CASE WHEN (c.roles & {(int)PartyRole.LastLawfulHolder}) <> 0 THEN 1 ELSE 0 END) DESC, COUNT(*) DESC, c.party_id {d.Limit("@limit")}
+            ORDER BY SUM(CASE WHEN (fp.roles & {(int)PartyRole.LastLawfulHolder}) <> 0 THEN 1 ELSE 0 END) DESC, COUNT(*) DESC, fp.party_id {d.Limit("@limit")}
         )
-        SELECT c.firearm_id, c.party_id, c.name, c.kind, c.country_code, c.roles
-        FROM counted c
-        WHERE c.party_id IN (SELECT r.party_id FROM ranked r)
+        SELECT fp.firearm_id, fp.party_id, fp.name, fp.kind, fp.country_code, fp.roles
+        FROM ranked r CROSS JOIN firearm_party fp
+        WHERE fp.party_id = r.party_id AND {CountedParty}
         {d.Recompile}
         """);
 
     private static readonly Sql SelectEdgesOfParties = new(d => $"""
         SELECT e.firearm_id, e.party_id, e.event_type, e.event_date
-        FROM firearm_party_edge e CROSS JOIN firearm f
-        WHERE f.id = e.firearm_id AND e.party_id IN {d.TextList("@parties")} AND {Visible}
+        FROM firearm_party_edge e
+        WHERE e.party_id IN {d.TextList("@parties")} AND {VisibleRow("e")}
         """);
 
     private static readonly Sql SelectEdgesOfFirearms = new(d => $"""
         SELECT e.firearm_id, e.party_id, e.event_type, e.event_date
-        FROM firearm_party_edge e CROSS JOIN firearm f
-        WHERE f.id = e.firearm_id AND e.firearm_id IN {d.IdList("@ids")} AND {Visible}
+        FROM firearm_party_edge e
+        WHERE e.firearm_id IN {d.IdList("@ids")} AND {VisibleRow("e")}
         """);
 
     private static readonly Sql SelectPartyNames = new(d => $"""
         SELECT fp.firearm_id, fp.party_id, fp.name, fp.kind, fp.country_code, fp.roles
-        FROM firearm_party fp CROSS JOIN firearm f
-        WHERE f.id = fp.firearm_id AND fp.party_id IN {d.TextList("@parties")} AND fp.firearm_id IN {d.IdList("@ids")} AND {Visible}
+        FROM firearm_party fp
+        WHERE fp.party_id IN {d.TextList("@parties")} AND fp.firearm_id IN {d.IdList("@ids")} AND {VisibleRow("fp")}
         """);
 
     private static readonly Sql SelectFirearmLabels = new(d => $"""
@@ -247,27 +345,18 @@ public sealed class AnalysisQueries(Db db)
         FROM firearm f WHERE f.id IN {d.IdList("@ids")} AND {Visible}
         """);
 
-    // Only the shapes with a neighbour within maxGap can be in a run. The window runs over the run index alone
-    // (make, skeleton, number, id: already in window order, so nothing is sorted), over every record; visibility
-    // and the filters apply to what it keeps. That is still exact: a visible record with a visible neighbour
-    // within maxGap has a neighbour within maxGap among all records, and what the filters drop never links two
-    // kept records, because SerialRuns.Find chains only what it is given. Two statements, all makes and one make:
-    // an "(@runMake IS NULL OR ...)" term would keep SQLite off the make index (5.7 s instead of 0.2 s at 1 M).
+    // Only the shapes with a neighbour within maxGap can be in a run: those whose neighbour_gap (the distance to the
+    // nearest shape of the same make and skeleton among all live records) is at most maxGap, read from one range of
+    // ix_firearm_serial_shape_candidate, which covers them; visibility and the filters apply to what it gives. That is
+    // exact: a visible record with a visible neighbour within maxGap has a neighbour within maxGap among all records,
+    // and what the filters drop never links two kept records, because SerialRuns.Find chains only what it is given.
+    // Two statements, all makes and one make: an "(@runMake IS NULL OR ...)" term would keep SQLite off the make index.
     private static readonly Sql[] SelectRunCandidates = [RunCandidates("1 = 1"), RunCandidates("s.make_key = @runMake")];
 
     private static Sql RunCandidates(string makeCondition) => new(d => $"""
-        WITH w AS (
-            SELECT s.firearm_id, s.number,
-                   LAG(s.number) OVER (PARTITION BY s.make_key, s.skeleton ORDER BY s.number, s.firearm_id) AS prev_number,
-                   LEAD(s.number) OVER (PARTITION BY s.make_key, s.skeleton ORDER BY s.number, s.firearm_id) AS next_number
-            FROM firearm_serial_shape s
-            WHERE {makeCondition}
-        )
         SELECT s.firearm_id, s.make_key, s.model, s.serial_number, s.case_reference, s.place, s.country_code, s.event_date
-        FROM w CROSS JOIN firearm_serial_shape s CROSS JOIN firearm f
-        WHERE ((w.prev_number IS NOT NULL AND w.number - w.prev_number <= @maxGap)
-               OR (w.next_number IS NOT NULL AND w.next_number - w.number <= @maxGap))
-          AND s.firearm_id = w.firearm_id AND f.id = w.firearm_id AND {Visible}
+        FROM firearm_serial_shape s
+        WHERE {makeCondition} AND s.neighbour_gap <= @maxGap AND {VisibleRow("s")}
           AND (@since IS NULL OR s.event_date >= @since) AND (@until IS NULL OR s.event_date <= @until)
         {d.Recompile}
         """);
@@ -294,11 +383,27 @@ public sealed class AnalysisQueries(Db db)
         return await session.QueryAsync<RouteRow>(SelectRoutes, args);
     }
 
-    /// <summary>The visible firearms' diversion rows, as <see cref="AnalysisIndex"/> stores them.</summary>
-    internal async Task<List<AnalysisIndex.DiversionRow>> DiversionsAsync(FilterArgs args, CancellationToken ct)
+    /// <summary>The first <c>args.limit</c> groups of the visible diversions, most firearms first, with their median time to crime.</summary>
+    public async Task<List<DiversionGroupRow>> DiversionGroupsAsync(DiversionGrouping by, FilterArgs args, CancellationToken ct)
     {
         await using var session = await db.ReadAsync(ct);
-        return await session.QueryAsync<AnalysisIndex.DiversionRow>(SelectDiversions, args);
+        return await session.QueryAsync<DiversionGroupRow>(SelectDiversionGroups[(int)by], args);
+    }
+
+    /// <summary>
+    /// The visible diversion rows of the first <c>args.limit</c> holders (by firearms, then id; '' stands for the
+    /// unknown holder), as <see cref="AnalysisIndex"/> stores them.
+    /// </summary>
+    internal async Task<List<AnalysisIndex.DiversionRow>> DiversionsOfTopPartiesAsync(FilterArgs args, CancellationToken ct)
+    {
+        await using var session = await db.ReadAsync(ct);
+        var parties = (await session.QueryAsync<DiversionGroupRow>(SelectDiversionParties, args)).Select(g => g.GroupKey).ToList();
+        if (parties.Count == 0)
+        {
+            return [];
+        }
+        return await session.QueryAsync<AnalysisIndex.DiversionRow>(SelectDiversionsOfParties,
+            args with { parties = SqlList.Of(parties.Where(p => p.Length > 0)), unknownParty = parties.Contains("") ? 1 : 0 });
     }
 
     public async Task<List<PartyRow>> RankedPartyRowsAsync(FilterArgs args, CancellationToken ct)
@@ -330,17 +435,23 @@ public sealed class AnalysisQueries(Db db)
     public static Task<List<FirearmLabelRow>> FirearmLabelsAsync(SqlSession session, FilterArgs args, IEnumerable<long> firearms) =>
         session.QueryAsync<FirearmLabelRow>(SelectFirearmLabels, args with { ids = SqlList.Of(firearms) });
 
-    public async Task<(List<RunCandidateRow> Candidates, ILookup<long, string> Parties)> RunCandidatesAsync(FilterArgs args, CancellationToken ct)
+    public async Task<List<RunCandidateRow>> RunCandidatesAsync(FilterArgs args, CancellationToken ct)
     {
         await using var session = await db.ReadAsync(ct);
-        var candidates = await session.QueryAsync<RunCandidateRow>(SelectRunCandidates[args.runMake is null ? 0 : 1], args);
+        return await session.QueryAsync<RunCandidateRow>(SelectRunCandidates[args.runMake is null ? 0 : 1], args);
+    }
+
+    /// <summary>The parties of the chains of some firearms (already known to be visible), by firearm.</summary>
+    public async Task<ILookup<long, string>> PartiesOfFirearmsAsync(IEnumerable<long> firearms, CancellationToken ct)
+    {
+        await using var session = await db.ReadAsync(ct);
         var parties = new List<FirearmPartyRow>();
-        // The party lists go in chunks: a make's candidates can be many thousands.
-        foreach (var chunk in candidates.Select(c => c.FirearmId).Chunk(5000))
+        // In chunks: a page of runs can hold many thousands of firearms.
+        foreach (var chunk in firearms.Chunk(5000))
         {
             parties.AddRange(await session.QueryAsync<FirearmPartyRow>(SelectPartiesOfFirearms, new { ids = SqlList.Of(chunk) }));
         }
-        return (candidates, parties.ToLookup(p => p.FirearmId, p => p.PartyId));
+        return parties.ToLookup(p => p.FirearmId, p => p.PartyId);
     }
 
     public async Task<List<DayCountRow>> EventDaysAsync(FilterArgs args, CancellationToken ct)
@@ -363,6 +474,13 @@ public sealed class AnalysisQueries(Db db)
         public long Licensed { get; set; }
         public DateOnly FirstSeen { get; set; }
         public DateOnly LastSeen { get; set; }
+    }
+
+    public sealed class DiversionGroupRow
+    {
+        public string GroupKey { get; set; } = "";
+        public long Firearms { get; set; }
+        public double? MedianTimeToCrimeDays { get; set; }
     }
 
     public sealed class PartyRow
@@ -447,6 +565,9 @@ public sealed record FilterArgs
     public int role { get; init; }
     public int minFirearms { get; init; }
     public int limit { get; init; }
+
+    /// <summary>1 when the unknown holder is among the parties asked for (<see cref="parties"/> holds only known ids).</summary>
+    public int unknownParty { get; init; }
     public int maxGap { get; init; }
     public string types { get; init; } = "[]";
     public string parties { get; init; } = "[]";

@@ -53,12 +53,31 @@ public sealed class AnalysisService(AnalysisQueries queries, IFirearmCanonicaliz
             "partyKind" => DiversionGrouping.PartyKind,
             _ => DiversionGrouping.Country,
         };
-        var rows = await queries.DiversionsAsync(Filters(caller, query, query), ct);
-        var facts = rows.Select(r => new DiversionFact(
-            r.FirearmId, r.CountryCode,
-            r.PartyId is null ? null : new PartyRef(r.PartyId, r.PartyName ?? "", Kind(r.PartyKind), r.PartyCountry),
-            Reason(r.Reason), r.TimeToCrimeDays, r.DiversionDate));
-        var groups = DiversionSources.Aggregate(facts, grouping).Take(query.Limit ?? AnalysisVocabulary.DefaultLimit);
+        var args = Filters(caller, query, query) with { limit = query.Limit ?? AnalysisVocabulary.DefaultLimit };
+        IEnumerable<DiversionSourceGroup> groups;
+        if (grouping == DiversionGrouping.Party)
+        {
+            // Only the page's parties' rows are read; Core groups them as it would all rows (spelling, median).
+            var rows = await queries.DiversionsOfTopPartiesAsync(args, ct);
+            var facts = rows.Select(r => new DiversionFact(
+                r.FirearmId, r.CountryCode,
+                r.PartyId is null ? null : new PartyRef(r.PartyId, r.PartyName ?? "", Kind(r.PartyKind), r.PartyCountry),
+                Reason(r.Reason), r.TimeToCrimeDays, r.DiversionDate));
+            groups = DiversionSources.Aggregate(facts, grouping);
+        }
+        else
+        {
+            // Counted in the database; ordered again here as DiversionSources.Aggregate orders (ordinal keys).
+            groups = (await queries.DiversionGroupsAsync(grouping, args, ct))
+                .OrderByDescending(g => g.Firearms).ThenBy(g => g.GroupKey, StringComparer.Ordinal)
+                .Select(g => new DiversionSourceGroup(
+                    grouping == DiversionGrouping.Country && g.GroupKey.Length > 0 ? g.GroupKey : null,
+                    null,
+                    grouping == DiversionGrouping.Reason ? Reason(g.GroupKey) : null,
+                    grouping == DiversionGrouping.PartyKind && g.GroupKey.Length > 0 ? Kind(g.GroupKey) : null,
+                    (int)g.Firearms,
+                    g.MedianTimeToCrimeDays));
+        }
         return new DiversionSourcesResponse(groupBy, groups.Select(g => new DiversionSourceItem(
             g.CountryCode,
             g.Party is null ? null : ToParty(g.Party),
@@ -193,14 +212,18 @@ public sealed class AnalysisService(AnalysisQueries queries, IFirearmCanonicaliz
             maxGap = maxGap,
             runMake = string.IsNullOrWhiteSpace(query.Make) ? null : AnalysisQueries.MakeKey(canonicalizer.CanonicalMake(query.Make), query.Make),
         };
-        var (candidates, parties) = await queries.RunCandidatesAsync(args, ct);
+        // Runs are found without the party lists (most candidates are on no page shown); the page's runs get their
+        // common parties after, by the same rule (SerialRuns.CommonParties).
+        var candidates = await queries.RunCandidatesAsync(args, ct);
         var runs = SerialRuns.Find(candidates.Select(c => new SerialRunCandidate(
-            c.FirearmId, c.MakeKey, c.Model, c.SerialNumber, c.CaseReference, c.Place, c.CountryCode, c.EventDate,
-            parties[c.FirearmId].ToList())), maxGap);
+            c.FirearmId, c.MakeKey, c.Model, c.SerialNumber, c.CaseReference, c.Place, c.CountryCode, c.EventDate, [])), maxGap);
         var take = query.Limit ?? Infrastructure.Cursor.DefaultLimit;
         var offset = (int)Math.Min(Infrastructure.Cursor.DecodeId(query.Cursor) ?? 0, int.MaxValue);
-        var page = runs.Skip(offset).Take(take).Select(r => new SerialRunItem(
-            r.CanonicalMake, r.Model, r.FirstSerial, r.LastSerial, r.FirearmIds, r.Countries, r.FirstEvent, r.LastEvent, r.CommonParties)).ToList();
+        var shown = runs.Skip(offset).Take(take).ToList();
+        var parties = await queries.PartiesOfFirearmsAsync(shown.SelectMany(r => r.FirearmIds), ct);
+        var page = shown.Select(r => new SerialRunItem(
+            r.CanonicalMake, r.Model, r.FirstSerial, r.LastSerial, r.FirearmIds, r.Countries, r.FirstEvent, r.LastEvent,
+            SerialRuns.CommonParties(r.FirearmIds.Select(id => parties[id])))).ToList();
         return new SerialRunsResponse(page, offset + take < runs.Count ? Infrastructure.Cursor.Encode(offset + take) : null);
     }
 

@@ -31,6 +31,12 @@ public interface ISqlDialect
     /// </summary>
     string UpdateReturningVersion(string table, string set, string where, string idParameter);
 
+    /// <summary>
+    /// <c>UPDATE</c> of <paramref name="table"/> (as <paramref name="alias"/>) joined to <paramref name="source"/> (a table or
+    /// CTE name) on <paramref name="on"/>, setting <paramref name="set"/>: the engines spell the join differently.
+    /// </summary>
+    string UpdateFrom(string table, string alias, string source, string on, string set);
+
     /// <summary>An <c>INSERT</c> into <paramref name="table"/> that gives the identity column its value (seed data with stable ids).</summary>
     string WithExplicitIds(string table, string insert);
 
@@ -82,6 +88,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Top(string count) => "";
 
+    public string UpdateFrom(string table, string alias, string source, string on, string set) =>
+        $"UPDATE {table} AS {alias} SET {set} FROM {source} WHERE {on}";
+
     public string Limit(string count) => $"LIMIT {count}";
 
     public string Recompile => "";
@@ -131,6 +140,9 @@ public sealed class SqlServerDialect : ISqlDialect
     public DatabaseProvider Provider => DatabaseProvider.SqlServer;
 
     public string Top(string count) => $"TOP ({count})";
+
+    public string UpdateFrom(string table, string alias, string source, string on, string set) =>
+        $"UPDATE {alias} SET {set} FROM {table} {alias} JOIN {source} ON {on}";
 
     public string Limit(string count) => "";
 

@@ -201,7 +201,7 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
     /// <summary>What the analysis reads of a record, from the values just written.</summary>
     private static AnalysedFirearm Analysed(StoredFirearm r) => new()
     {
-        Id = r.Id, SerialNumber = r.SerialNumber, Make = r.Make, CanonicalMake = r.CanonicalMake, Model = r.Model, Status = r.Status,
+        Id = r.Id, OwnerAgencyId = r.OwnerAgencyId, VisibilityScope = r.VisibilityScope, Type = r.Type, SerialNumber = r.SerialNumber, Make = r.Make, CanonicalMake = r.CanonicalMake, Model = r.Model, Status = r.Status,
         EventDate = r.EventDate, EventCountryCode = r.EventCountryCode, EventPlace = r.EventPlace, CaseReference = r.CaseReference,
         ObliteratedSerial = r.ObliteratedSerial,
     };

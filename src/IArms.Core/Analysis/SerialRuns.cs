@@ -213,7 +213,6 @@ public static class SerialRuns
 
         var ids = new List<long>(members.Count);
         var countries = new SortedSet<string>(StringComparer.Ordinal);
-        var partyCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         DateOnly? first = null, last = null;
         string? model = null;
         var sameModel = true;
@@ -237,19 +236,34 @@ public static class SerialRuns
                 sameModel &= model is null || model == m.Model;
                 model ??= m.Model;
             }
+        }
 
-            foreach (var party in c.PartyIds.Distinct(StringComparer.Ordinal))
+        var common = CommonParties(members.Select(m => m.Candidate.PartyIds));
+        // The model as the first member that gives one wrote it.
+        var shownModel = sameModel ? members.FirstOrDefault(m => m.Model is not null)?.Candidate.Model : null;
+        runs.Add((members[0], new SerialRun(
+            members[0].Candidate.CanonicalMake!, shownModel, members[0].Candidate.Serial!, members[^1].Candidate.Serial!,
+            ids.AsReadOnly(), countries.ToList().AsReadOnly(), first, last, common)));
+    }
+
+    /// <summary>
+    /// A run's common parties: those in the chains of at least two of its members, ordinal order. Public so that a
+    /// caller can find runs without the party lists and add them to the few runs it shows.
+    /// </summary>
+    /// <param name="memberParties">Each member's party ids.</param>
+    public static IReadOnlyList<string> CommonParties(IEnumerable<IEnumerable<string>> memberParties)
+    {
+        ArgumentNullException.ThrowIfNull(memberParties);
+        var partyCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var parties in memberParties)
+        {
+            foreach (var party in parties.Distinct(StringComparer.Ordinal))
             {
                 partyCounts[party] = partyCounts.GetValueOrDefault(party) + 1;
             }
         }
 
-        var common = partyCounts.Where(p => p.Value >= 2).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
-        // The model as the first member that gives one wrote it.
-        var shownModel = sameModel ? members.FirstOrDefault(m => m.Model is not null)?.Candidate.Model : null;
-        runs.Add((members[0], new SerialRun(
-            members[0].Candidate.CanonicalMake!, shownModel, members[0].Candidate.Serial!, members[^1].Candidate.Serial!,
-            ids.AsReadOnly(), countries.ToList().AsReadOnly(), first, last, common.AsReadOnly())));
+        return partyCounts.Where(p => p.Value >= 2).Select(p => p.Key).Order(StringComparer.Ordinal).ToList().AsReadOnly();
     }
 
     /// <summary>At least two different case references, or at least two different places.</summary>

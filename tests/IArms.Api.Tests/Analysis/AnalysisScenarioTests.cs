@@ -1,5 +1,9 @@
 using System.Net;
+using IArms.Api.Analysis;
 using IArms.Api.Tests.Infrastructure;
+using IArms.Core.Analysis;
+using IArms.Core.Tracing;
+using Microsoft.Data.Sqlite;
 using static IArms.Api.Tests.Analysis.PlantedScenarios;
 
 namespace IArms.Api.Tests.Analysis;
@@ -198,5 +202,65 @@ public class AnalysisScenarioTests : ApiFixture
             Assert.That(traces.Sum(p => (long)p["count"]!), Is.EqualTo(16), "six depot rifles were traced with their maker's and their depot's countries, four pistols with the US");
             Assert.That(losses.Sum(p => (long)p["count"]!), Is.EqualTo(5));
         });
+    }
+
+    /// <summary>Every diversion row agency <paramref name="code"/> may see, as Core's facts, read from the database directly.</summary>
+    private List<DiversionFact> VisibleDiversions(string code)
+    {
+        using var connection = new SqliteConnection($"Data Source={App.DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT dv.firearm_id, dv.country_code, dv.party_id, dv.party_name, dv.party_kind, dv.party_country, dv.reason, dv.time_to_crime_days
+            FROM firearm_diversion dv CROSS JOIN agency a
+            WHERE a.code = @code AND {AnalysisQueries.DerivedVisibleTo("dv").Replace("@callerAgencyId", "a.id").Replace("@callerCountry", "a.country_code")}
+            """;
+        command.Parameters.AddWithValue("@code", code);
+        using var reader = command.ExecuteReader();
+        var facts = new List<DiversionFact>();
+        while (reader.Read())
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            CustodyVocabulary.TryParsePartyKind(Text(4), out var kind);
+            CustodyVocabulary.TryParseDiversionReason(reader.GetString(6), out var reason);
+            facts.Add(new DiversionFact(reader.GetInt64(0), Text(1),
+                Text(2) is { } id ? new PartyRef(id, Text(3) ?? "", kind, Text(5)) : null,
+                reason, reader.IsDBNull(7) ? null : reader.GetInt32(7)));
+        }
+        return facts;
+    }
+
+    [TestCase("country", DiversionGrouping.Country)]
+    [TestCase("party", DiversionGrouping.Party)]
+    [TestCase("reason", DiversionGrouping.Reason)]
+    [TestCase("partyKind", DiversionGrouping.PartyKind)]
+    public async Task DiversionSourcesCountedInTheDatabaseEqualCoresGroupingOfEveryVisibleDiversionOnEveryPage(string groupBy, DiversionGrouping grouping)
+    {
+        var all = DiversionSources.Aggregate(VisibleDiversions("NL-NP"), grouping);
+        Assert.That(all, Has.Count.GreaterThan(2), "more groups than the short page holds");
+        foreach (var limit in new[] { 2, 200 })
+        {
+            var expected = all.Take(limit).Select(g => new
+            {
+                country = g.CountryCode,
+                party = g.Party?.Id,
+                name = g.Party?.Name,
+                reason = g.Reason is { } r ? CustodyVocabulary.ToWire(r) : null,
+                partyKind = g.PartyKind is { } k ? CustodyVocabulary.ToWire(k) : null,
+                firearms = g.Firearms,
+                median = g.MedianTimeToCrimeDays,
+            }).ToList();
+            var actual = Items(await GetAsync(_s.Analyst, $"/diversion-sources?groupBy={groupBy}&limit={limit}")).Select(i => new
+            {
+                country = (string?)i["country"],
+                party = (string?)i["party"]?["id"],
+                name = (string?)i["party"]?["name"],
+                reason = (string?)i["reason"],
+                partyKind = (string?)i["partyKind"],
+                firearms = (int)i["firearms"]!,
+                median = (double?)i["medianTimeToCrimeDays"],
+            }).ToList();
+            Assert.That(actual, Is.EqualTo(expected), $"limit {limit}");
+        }
     }
 }

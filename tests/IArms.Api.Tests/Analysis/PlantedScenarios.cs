@@ -192,6 +192,31 @@ internal sealed class PlantedScenarios
         await (await addressee.PostJsonAsync($"/api/v1/trace-requests/{requestId}/response",
             new { outcome = "traced", reasonCode = (string?)null, events, notes = "From the register." })).ExpectAsync(HttpStatusCode.OK);
 
+    /// <summary>Every analysis answer the analyst can ask for here, as JSON text.</summary>
+    public static async Task<Dictionary<string, string>> EverythingAsync(HttpClient client)
+    {
+        var buyer = (string)Items(await GetAsync(client, "/parties?role=buyer"))[0]["id"]!;
+        var depot = (string)Items(await GetAsync(client, "/parties"))[0]["id"]!;
+        string[] queries =
+        [
+            "/routes", "/routes?fromCountry=UA", "/routes?type=rifle&reason=theft&since=2019-01-01&until=2026-01-01",
+            "/diversion-sources?groupBy=country", "/diversion-sources?groupBy=party", "/diversion-sources?groupBy=reason",
+            "/diversion-sources?groupBy=partyKind", "/diversion-sources?groupBy=party&toCountry=RO",
+            "/parties", "/parties?role=buyer", "/parties?minFirearms=1", "/parties?role=last-lawful-holder&make=glock",
+            $"/parties/{buyer}/network?depth=4", $"/parties/{depot}/network?depth=2",
+            "/serial-runs?make=Beretta", "/serial-runs?maxGap=100000",
+            "/trends?metric=thefts&by=month", "/trends?metric=losses&by=year", "/trends?metric=seizures&by=quarter", "/trends?metric=traces&by=month",
+        ];
+        var answers = new Dictionary<string, string>();
+        foreach (var q in queries)
+        {
+            answers[q] = (await GetAsync(client, q)).ToJsonString();
+        }
+        var graph = await client.GetAsync($"{Base}/network.graphml?party={buyer}");
+        answers["graphml"] = await graph.Content.ReadAsStringAsync();
+        return answers;
+    }
+
     public static async Task<JsonNode> GetAsync(HttpClient client, string pathAndQuery) =>
         await (await client.GetAsync(Base + pathAndQuery)).ExpectAsync(HttpStatusCode.OK);
 
