@@ -74,14 +74,17 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
 
             try
             {
-                record.Id = (await FirearmQueries.InsertAsync(session, record)).Id;
+                // The writer's turn is the service's one serial section: only the statements run inside it. A new
+                // record has no chain, so its analysis rows come from its own fields (nothing to read), and the
+                // answer is built from the values written rather than read back.
+                var inserted = await FirearmQueries.InsertAsync(session, record);
+                record.Id = inserted.Id;
                 await FirearmQueries.WriteVisibilityAsync(session, record, replacing: false);
                 var keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false);
-                await AnalysisIndex.RefreshAsync(session, record.Id);
-                var saved = await FirearmQueries.GetAsync(session, record.Id, caller);
+                await AnalysisIndex.CreatedAsync(session, Analysed(record));
                 await session.CommitAsync();
                 statistics.Apply(keys);
-                return new CreateOutcome.Created(saved!);
+                return new CreateOutcome.Created(new Saved(FirearmQueries.WrittenResponse(record, caller.AgencyCode), inserted.Version));
             }
             catch (Exception e) when (attempt == 0 && db.Dialect.IsUniqueViolation(e))
             {
