@@ -244,18 +244,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The writer's connection. Its savepoints' journals stay in memory: a session's savepoint keeps the original of
-    /// every page it changes (a create changes about 25 leaf pages of the record and serial indexes, at random), and
-    /// past 64 KiB SQLite would spill that journal to a temporary file, a kernel write per page, inside the writer's
-    /// turn. It caches more pages than a reader (64 MiB), since a page not cached is read from the file first. With a
-    /// <see cref="Checkpointer"/>, its own auto-checkpoint is off.
-    /// </summary>
+    /// <summary>The writer's connection: with a <see cref="Checkpointer"/>, its own auto-checkpoint is off.</summary>
     private async Task<SqliteStatements> OpenAsync()
     {
         var connection = await open();
-        connection.Prepare("PRAGMA temp_store = MEMORY", null, null).ExecuteNonQuery();
-        connection.Prepare("PRAGMA cache_size = -65536", null, null).ExecuteNonQuery();
         if (_checkpointer is not null)
         {
             connection.Prepare("PRAGMA wal_autocheckpoint = 0", null, null).ExecuteNonQuery();
