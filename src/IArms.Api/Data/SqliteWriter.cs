@@ -324,8 +324,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>Pages appended to the WAL at which a checkpoint is asked for: SQLite's own auto-checkpoint threshold.</summary>
     private const int CheckpointPages = 1000;
 
-    /// <summary>Past this many pages appended with no WAL restart, the writer checkpoints in its turn regardless.</summary>
-    private const int MaxPagesWithoutRestart = 20 * CheckpointPages;
+    /// <summary>
+    /// Past this many pages appended since its own last checkpoint, the writer checkpoints in its turn even if the
+    /// checkpointer has not caught up (a starved thread), so that the WAL still starts over (settable for tests).
+    /// </summary>
+    internal int MaxPagesWithoutRestart { get; set; } = 20 * CheckpointPages;
 
     private long _pagesSinceRestart;
 
