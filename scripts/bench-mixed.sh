@@ -8,22 +8,26 @@
 #   half      50/50 search / create
 #   writes    creates alone
 # and reports per kind: requests/s, p50, p99, max, non-2xx; the total throughput; the ratios the targets name;
-# and the service's RSS. The mix is a split of connections (each wrk process keeps its connections busy), so the
+# the service's CPU time (user + system, from /proc/PID/stat) per request of the scenario, which moves far less with
+# the machine's load than throughput does; and the service's RSS. The mix is a split of connections (each wrk process keeps its connections busy), so the
 # share of requests follows the kinds' latencies; the report gives the share actually served.
 #
 #   scripts/bench-mixed.sh [--sizes "1000000 10000000"] [--connections "16 64"] [--duration 10s] [--warmup 3s]
 #                          [--repeat 1] [--port 5182] [--scenarios "live baseline mixed half writes"]
 #                          [--api path/to/IArms.Api.dll]   (another build, e.g. the branch point, on the same files)
+#                          [--database path/to/iarms-10m.db] (an existing generated file, for the one size given)
 #
-# Databases are generated once (scripts/generate-data.sh) into artifacts/bench/iarms-<size>.db and reused; the
-# service runs on a copy, so that the records and audit entries a run writes never reach the next run.
+# Databases are generated once (scripts/generate-data.sh) into artifacts/bench/iarms-<size>.db and reused, or taken
+# from --database (read only: never migrated nor checkpointed in place); the service runs on a copy (one copy per
+# size: `cp --reflink=auto`), so that the records and audit entries a run writes never reach the next run nor the
+# source file.
 # Needs wrk and sqlite3 (apt-get install -y wrk sqlite3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 sizes="1000000"; connections="16 64"; duration=10s; warmup=3s; repeat=1; port=5182; seed=42
-scenarios="live baseline mixed half writes"; api_override=""
+scenarios="live baseline mixed half writes"; api_override=""; database="" 
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --port) port="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; shift 2 ;;
     --api) api_override="$2"; shift 2 ;;
+    --database) database="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -156,24 +161,35 @@ scenario() {
   echo
   echo "Service: \`$api\`."
   echo
-  echo "Command: \`scripts/bench-mixed.sh --sizes \"$sizes\" --connections \"$connections\" --duration $duration --warmup $warmup --repeat $repeat\`"
+  echo "Command: \`scripts/bench-mixed.sh --sizes \"$sizes\" --connections \"$connections\" --duration $duration --warmup $warmup --repeat $repeat --scenarios \"$scenarios\"${database:+ --database $database}\`"
   echo
 } >"$report"
 
+[ -z "$database" ] || [ "$(echo $sizes | wc -w)" = 1 ] || { echo "--database takes exactly one --sizes value" >&2; exit 2; }
+# CPU seconds (user + system) a process has used so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# requests NAME: the requests one wrk output counted.
+requests() { awk '/requests in/ {print $1}' "$out/mixed/$1.txt" 2>/dev/null || echo 0; }
+
 for size in $sizes; do
-  name=$(label "$size"); db="$out/iarms-$name.db"; records=$size
+  name=$(label "$size"); db="${database:-$out/iarms-$name.db}"; records=$size
   if [ ! -f "$db" ]; then
+    [ -z "$database" ] || { echo "no database at $db" >&2; exit 1; }
     echo "== generating $size records into $db"
     $tool generate --records "$size" --database "$db" --seed "$seed" | tee "$out/generate-$name.log"
   fi
-  ConnectionStrings__IArms="Data Source=$db" Logging__LogLevel__Default=Warning dotnet "$api" migrate >/dev/null
-  sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
-  [ -f "$out/queries-$name/exact.txt" ] || $tool queries --database "$db" --out "$out/queries-$name" --count 500 >/dev/null
-  bodies="$out/queries-$name/exact.txt"
-  # The service runs on a fresh copy, so that the generated file never holds an earlier run's records or audit.
+  # The service runs on a fresh copy, so that the source file never holds an earlier run's records or audit, and is
+  # never written at all (a shared --database stays as it was): the copy is the one migrated and checkpointed.
   run_db="$out/mixed/iarms-$name-run.db"
   rm -f "$run_db" "$run_db-wal" "$run_db-shm"
-  cp "$db" "$run_db"
+  echo "== copying $db to $run_db"
+  cp --reflink=auto "$db" "$run_db"
+  [ ! -s "$db-wal" ] || cp --reflink=auto "$db-wal" "$run_db-wal"
+  ConnectionStrings__IArms="Data Source=$run_db" Logging__LogLevel__Default=Warning dotnet "$api" migrate >/dev/null
+  sqlite3 "$run_db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+  queries="$out/queries-$(basename "$db" .db)"
+  [ -f "$queries/exact.txt" ] || $tool queries --database "$run_db" --out "$queries" --count 500 >/dev/null
+  bodies="$queries/exact.txt"
 
   echo "== starting the service on $run_db"
   ASPNETCORE_ENVIRONMENT=Production IArms__RateLimits__Enabled=false ConnectionStrings__IArms="Data Source=$run_db" Logging__LogLevel__Default=Warning \
@@ -186,8 +202,8 @@ for size in $sizes; do
   {
     echo "### $size records ($name)"
     echo
-    echo "| connections | round | scenario | kind | connections of the kind | req/s | p50 ms | p99 ms | max ms | non-2xx | RSS after |"
-    echo "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| connections | round | scenario | kind | connections of the kind | req/s | p50 ms | p99 ms | max ms | non-2xx | RSS after | service CPU ms per request (all kinds) |"
+    echo "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   } >>"$report"
   for round in $(seq 1 "$repeat"); do
     for c in $connections; do
@@ -195,13 +211,19 @@ for size in $sizes; do
         run_id="r$(date +%s%N | tail -c 9)"
         echo "== $name c=$c round $round: $sc (load: $(cut -d' ' -f1-3 /proc/loadavg))"
         current_duration=$warmup; scenario "$sc" "$c"
+        cpu_before=$(cpu_of "$pid")
         current_duration=$duration; scenario "$sc" "$c"
+        cpu_after=$(cpu_of "$pid")
+        total=0
+        for f in "$out/mixed/$sc"-*.txt; do n=${f##*/}; total=$((total + $(requests "${n%.txt}"))); done
+        cpu_per=$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$total" 'BEGIN { if (n > 0) printf "%.3f", (b - a) * 1000 / n; else print "-" }')
+        echo "   service CPU: $(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN { printf "%.2f", b - a }') s for $total requests = $cpu_per ms each"
         rss=$(awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' "/proc/$pid/status")
         for f in "$out/mixed/$sc"-*.txt; do
           kind=${f##*/$sc-}; kind=${kind%.txt}
           conns=$(awk '/connections/ {print $4; exit}' "$f")
           read -r rps p50 p99 max errors <<<"$(stats "$sc-$kind")"
-          echo "| $c | $round | $sc | $kind | $conns | $rps | $p50 | $p99 | $max | $errors | $rss |" >>"$report"
+          echo "| $c | $round | $sc | $kind | $conns | $rps | $p50 | $p99 | $max | $errors | $rss | $cpu_per |" >>"$report"
           cp "$f" "$out/mixed/$name-c$c-r$round-$sc-$kind.txt"
         done
         rm -f "$out/mixed/$sc"-*.txt

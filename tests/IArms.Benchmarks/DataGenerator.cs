@@ -37,7 +37,10 @@ public static class DataGenerator
 
     private const int CommitEvery = 500_000;
     private const string Usage =
-        "generate --records N (--database PATH [--chains-share F (0..1, default 0)] | --file PATH.ndjson|PATH.csv [--agency CODE]) [--seed S]";
+        "generate --records N (--database PATH [--chains-share F (0..1, default 0)] [--indexes-in-place] | --file PATH.ndjson|PATH.csv [--agency CODE]) [--seed S]";
+
+    /// <summary>With <c>--indexes-in-place</c>: records per batch of serial keys, sorted and inserted together (an import's chunk).</summary>
+    private const int KeysEvery = 500;
     private static readonly DateTimeOffset Epoch = new(2015, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static int Run(string[] args)
@@ -48,6 +51,7 @@ public static class DataGenerator
         var agency = "FR-NCB";
         var seed = 42;
         var chainsShare = 0.0;
+        var indexesInPlace = false;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -58,6 +62,7 @@ public static class DataGenerator
                 case "--chains-share": chainsShare = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--file": importFile = args[++i]; break;
                 case "--agency": agency = args[++i]; break;
+                case "--indexes-in-place": indexesInPlace = true; break;
                 default:
                     Console.Error.WriteLine($"Unknown argument {args[i]}. Usage: {Usage}");
                     return 2;
@@ -89,8 +94,10 @@ public static class DataGenerator
         Exec(connection, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; " +
                          "PRAGMA cache_size = -1000000; PRAGMA temp_store = MEMORY;");
 
-        // Secondary indexes are built after the load: one sort each instead of millions of random inserts.
-        var indexes = Query(connection,
+        // Secondary indexes are built after the load: one sort each instead of millions of random inserts. With
+        // --indexes-in-place they stay, and serial keys are inserted every KeysEvery records (sorted within the batch),
+        // as an online writer must: the baseline the import is measured against (issue 14), no journal, no fsync.
+        var indexes = indexesInPlace ? [] : Query(connection,
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('firearm', 'firearm_serial')");
         foreach (var (name, _) in indexes)
         {
@@ -98,13 +105,16 @@ public static class DataGenerator
         }
 
         var agencies = InsertAgencies(connection);
-        var keys = new KeyBuffer(checked((int)Math.Min(int.MaxValue / 2, records * 24)));
+        var keys = new KeyBuffer(indexesInPlace ? KeysEvery * 32 : checked((int)Math.Min(int.MaxValue / 2, records * 24)));
         var chains = new ChainGenerator(records, chainsShare, seed, agencies);
-        InsertRecords(connection, records, seed, agencies, chains, keys, total);
+        InsertRecords(connection, records, seed, agencies, chains, keys, total, indexesInPlace);
 
-        Console.WriteLine($"[{total.Elapsed:mm\\:ss}] sorting {keys.Count:N0} serial keys");
-        keys.Sort();
-        InsertKeys(connection, keys, total);
+        if (keys.Count > 0)
+        {
+            Console.WriteLine($"[{total.Elapsed:mm\\:ss}] sorting {keys.Count:N0} serial keys");
+            keys.Sort();
+            InsertKeys(connection, keys, total, inTransaction: false);
+        }
         keys = null!;
 
         foreach (var (name, sql) in indexes)
@@ -182,7 +192,8 @@ public static class DataGenerator
     }
 
     private static void InsertRecords(
-        SqliteConnection connection, long records, int seed, List<AgencyRow> agencies, ChainGenerator chains, KeyBuffer keys, Stopwatch total)
+        SqliteConnection connection, long records, int seed, List<AgencyRow> agencies, ChainGenerator chains, KeyBuffer keys, Stopwatch total,
+        bool keysInBatches)
     {
         var random = new Random(seed);
         var firearm = Prepare(connection, """
@@ -305,6 +316,13 @@ public static class DataGenerator
                 }
             }
 
+            if (keysInBatches && (id % KeysEvery == 0 || id == records))
+            {
+                keys.Sort();
+                InsertKeys(connection, keys, total, inTransaction: true);
+                keys.Count = 0;
+            }
+
             if (id % CommitEvery == 0)
             {
                 tx.Commit();
@@ -346,14 +364,17 @@ public static class DataGenerator
     }
 
     /// <summary>serial_key in key order, through SQLite's C API: at 20-odd rows per record this is the bulk of the load.</summary>
-    private static void InsertKeys(SqliteConnection connection, KeyBuffer keys, Stopwatch total)
+    private static void InsertKeys(SqliteConnection connection, KeyBuffer keys, Stopwatch total, bool inTransaction)
     {
         const int RowsPerStatement = 200;
         var handle = connection.Handle!;
         var sql = "INSERT INTO serial_key (key_value, serial_id) VALUES " + string.Join(",", Enumerable.Repeat("(?,?)", RowsPerStatement));
         Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var batch));
         Check(handle, raw.sqlite3_prepare_v2(handle, "INSERT INTO serial_key (key_value, serial_id) VALUES (?,?)", out var single));
-        Exec(connection, "BEGIN");
+        if (!inTransaction)
+        {
+            Exec(connection, "BEGIN");
+        }
         var i = 0;
         for (; i + RowsPerStatement <= keys.Count; i += RowsPerStatement)
         {
@@ -363,7 +384,7 @@ public static class DataGenerator
                 raw.sqlite3_bind_int64(batch, 2 * j + 2, keys.SerialIds[i + j]);
             }
             Step(handle, batch);
-            if ((i / RowsPerStatement) % 100_000 == 99_999)
+            if (!inTransaction && (i / RowsPerStatement) % 100_000 == 99_999)
             {
                 Exec(connection, "COMMIT; BEGIN");
                 Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {i + RowsPerStatement:N0} / {keys.Count:N0} serial keys");
@@ -375,10 +396,13 @@ public static class DataGenerator
             raw.sqlite3_bind_int64(single, 2, keys.SerialIds[i]);
             Step(handle, single);
         }
-        Exec(connection, "COMMIT");
+        if (!inTransaction)
+        {
+            Exec(connection, "COMMIT");
+            Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {keys.Count:N0} serial keys written");
+        }
         batch.Dispose();
         single.Dispose();
-        Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {keys.Count:N0} serial keys written");
 
         static void Step(sqlite3 handle, sqlite3_stmt statement)
         {

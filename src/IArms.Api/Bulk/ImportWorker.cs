@@ -145,11 +145,6 @@ public sealed class ImportWorker(
         var next = job.Copy();
         var errors = new List<ImportQueries.ImportErrorInsert>();
         var keys = new List<SerialIndex.KeyChanges>();
-        await using var session = await db.WriteAsync(ct);
-        if (await ImportQueries.CancelRequestedAsync(session, job.Id))
-        {
-            return false;
-        }
         var accepted = new List<FirearmRequest>(chunk.Count);
         foreach (var (row, request, rowErrors) in chunk)
         {
@@ -164,7 +159,14 @@ public sealed class ImportWorker(
             var externalId = request?.ExternalId is { Length: > 100 } text ? text[..100] : request?.ExternalId;
             errors.Add(new(job.Id, row.Line, externalId, JsonSerializer.Serialize(rowErrors)));
         }
-        foreach (var (outcome, changed) in await firearms.UpsertManyAsync(session, accepted, job.AgencyId))
+        // Everything computed from the rows alone is computed before the writer's turn, which every write waits for.
+        var records = firearms.PrepareMany(accepted, job.AgencyId);
+        await using var session = await db.WriteAsync(ct);
+        if (await ImportQueries.CancelRequestedAsync(session, job.Id))
+        {
+            return false;
+        }
+        foreach (var (outcome, changed) in await firearms.UpsertManyAsync(session, records, job.AgencyId))
         {
             _ = outcome switch
             {

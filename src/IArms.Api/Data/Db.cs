@@ -33,7 +33,7 @@ public sealed class Db : IDisposable
         {
             _writer = new SqliteWriter(
                 async () => new SqliteStatements((SqliteConnection)await OpenAsync(_connectionString, CancellationToken.None)),
-                options.Value.MaxQueuedWrites);
+                options.Value.MaxQueuedWrites, _connectionString);
         }
     }
 

@@ -58,6 +58,13 @@ public interface ISqlDialect
     /// </summary>
     string IdRows(string parameter);
 
+    /// <summary>
+    /// The number pairs of a JSON array of two-number arrays (<c>[[1,2],[3,4]]</c>, see <see cref="SqlList"/>) as a table
+    /// source of two columns, <c>pair_first</c> and <c>pair_second</c>, to be given an alias: an <c>INSERT ... SELECT</c> of
+    /// many two-column rows in one statement, in the array's order.
+    /// </summary>
+    string PairRows(string parameter);
+
     /// <summary><c>{table} {alias}</c> read through index <paramref name="index"/>.</summary>
     string WithIndex(string table, string alias, string index);
 
@@ -116,6 +123,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string IdRows(string parameter) => $"json_each({parameter})";
 
+    public string PairRows(string parameter) =>
+        $"(SELECT json_extract(value, '$[0]') AS pair_first, json_extract(value, '$[1]') AS pair_second FROM json_each({parameter}))";
+
     public string WithIndex(string table, string alias, string index) => $"{table} {alias} INDEXED BY {index}";
 
     // A SQLite write transaction begins IMMEDIATE and holds the database's write lock until it ends.
@@ -173,6 +183,9 @@ public sealed class SqlServerDialect : ISqlDialect
     public string TextList(string parameter) => $"(SELECT CAST([value] AS NVARCHAR(200)) FROM OPENJSON({parameter}))";
 
     public string IdRows(string parameter) => $"(SELECT CAST([value] AS BIGINT) AS [value] FROM OPENJSON({parameter}))";
+
+    public string PairRows(string parameter) =>
+        $"(SELECT CAST(JSON_VALUE([value], '$[0]') AS BIGINT) AS pair_first, CAST(JSON_VALUE([value], '$[1]') AS BIGINT) AS pair_second FROM OPENJSON({parameter}))";
 
     public string WithIndex(string table, string alias, string index) => $"{table} {alias} WITH (INDEX ({index}))";
 

@@ -24,10 +24,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
 {
     private readonly Func<Task<SqliteStatements>> open;
 
-    public SqliteWriter(Func<Task<SqliteStatements>> open, int maxQueued)
+    /// <param name="open">Opens the writer's connection.</param>
+    /// <param name="maxQueued">See <see cref="MaxQueued"/>.</param>
+    /// <param name="checkpointConnectionString">
+    /// When given, WAL checkpoints run on a connection and thread of their own (<see cref="Checkpointer"/>) instead of
+    /// inside the commit that crosses SQLite's auto-checkpoint threshold, which holds the writer's turn meanwhile.
+    /// </param>
+    public SqliteWriter(Func<Task<SqliteStatements>> open, int maxQueued, string? checkpointConnectionString = null)
     {
         this.open = open;
         MaxQueued = maxQueued;
+        _checkpointer = checkpointConnectionString is null ? null : new Checkpointer(checkpointConnectionString);
         // A batch is committed by the session that ends it when nobody waits; a waiter that gave up (MaxWait) after
         // that decision could leave it open with acknowledged sessions waiting for their commit. The sweeper commits
         // any batch left open while the writer is free.
@@ -55,6 +62,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly WriterTurn _turn = new();
     private readonly Timer _sweeper;
     private readonly CommitThread _committer = new();
+    private readonly Checkpointer? _checkpointer;
+    private long _pagesSinceCheckpoint;
     private readonly List<TaskCompletionSource> _durable = [];
     private readonly ConcurrentDictionary<string, bool> _writes = new(StringComparer.Ordinal);
     private int _inside; // sessions holding or waiting for the writer
@@ -110,7 +119,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             // Once queued, a session runs even when shutdown has begun: shutdown drains the queue.
             ct.ThrowIfCancellationRequested();
-            _connection ??= await open();
+            _connection ??= await OpenAsync();
             if (_batch is null)
             {
                 // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken here, not at the first write.
@@ -235,6 +244,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>The writer's connection: with a <see cref="Checkpointer"/>, its own auto-checkpoint is off.</summary>
+    private async Task<SqliteStatements> OpenAsync()
+    {
+        var connection = await open();
+        if (_checkpointer is not null)
+        {
+            connection.Prepare("PRAGMA wal_autocheckpoint = 0", null, null).ExecuteNonQuery();
+        }
+        return connection;
+    }
+
     private async Task CommitBatchAsync()
     {
         var batch = _batch!;
@@ -256,6 +276,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
         foreach (var done in waiting)
         {
             done.TrySetResult();
+        }
+        try
+        {
+            await CheckpointIfDueAsync();
+        }
+        catch (SqliteException)
+        {
+            // A checkpoint that fails leaves the WAL longer, nothing else: the next one copies what this one did not.
         }
     }
 
@@ -291,6 +319,47 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         _connection?.Close();
         _connection = null;
+    }
+
+    /// <summary>Pages appended to the WAL at which a checkpoint is asked for: SQLite's own auto-checkpoint threshold.</summary>
+    private const int CheckpointPages = 1000;
+
+    /// <summary>
+    /// Past this many pages appended since its own last checkpoint, the writer checkpoints in its turn even if the
+    /// checkpointer has not caught up (a starved thread), so that the WAL still starts over (settable for tests).
+    /// </summary>
+    internal int MaxPagesWithoutRestart { get; set; } = 20 * CheckpointPages;
+
+    private long _pagesSinceRestart;
+
+    /// <summary>
+    /// After a commit, in the writer's turn: asks the <see cref="Checkpointer"/> for a checkpoint every
+    /// <see cref="CheckpointPages"/> pages (SQLITE_DBSTATUS_CACHE_WRITE counts the pages this connection appended to
+    /// the WAL). Once the checkpointer has caught up, the writer checkpoints the few frames appended since, between two
+    /// of its transactions: SQLite starts the WAL over only at a write that begins with every frame copied back, which
+    /// never happens while the writer keeps appending behind a checkpoint running beside it.
+    /// </summary>
+    private async Task CheckpointIfDueAsync()
+    {
+        if (_checkpointer is null || _connection is null)
+        {
+            return;
+        }
+        SQLitePCL.raw.sqlite3_db_status(_connection.Connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var written, out _, 1);
+        _pagesSinceCheckpoint += written;
+        _pagesSinceRestart += written;
+        if (_checkpointer.TakeCaughtUp() || _pagesSinceRestart >= MaxPagesWithoutRestart)
+        {
+            _pagesSinceRestart = 0;
+            _pagesSinceCheckpoint = 0;
+            await _committer.RunAsync(() => Run("PRAGMA wal_checkpoint(PASSIVE)"));
+            return;
+        }
+        if (_pagesSinceCheckpoint >= CheckpointPages)
+        {
+            _pagesSinceCheckpoint = 0;
+            _checkpointer.Request();
+        }
     }
 
     private bool TransactionLost() => _batch is not null
@@ -344,6 +413,107 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             _turn.Release();
             _committer.Dispose();
+            _checkpointer?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Copies the WAL back into the database file (a <c>PASSIVE</c> checkpoint: it waits for nobody, and readers and the
+    /// writer go on meanwhile) on a thread and connection of its own, when the writer has appended enough pages. SQLite's
+    /// auto-checkpoint would run it inside the commit that crossed the threshold, on the writer's connection, while the
+    /// writer's turn waits: with random index pages that is a few hundred page writes and an fsync of the database file
+    /// every few commits, all serial. Durability does not depend on it: a commit is durable once its WAL frames are.
+    /// </summary>
+    private sealed class Checkpointer : IDisposable
+    {
+        private readonly string _connectionString;
+        private readonly SemaphoreSlim _due = new(0, 1);
+        private readonly Thread _thread;
+        private volatile bool _stopped;
+        private volatile bool _caughtUp;
+
+        /// <summary>Frames left in the WAL after a pass below which the checkpointer counts as caught up.</summary>
+        private const long CaughtUpFrames = 64;
+
+        /// <summary>True once after each checkpoint that caught up with the writer.</summary>
+        public bool TakeCaughtUp()
+        {
+            if (!_caughtUp)
+            {
+                return false;
+            }
+            _caughtUp = false;
+            return true;
+        }
+
+        public Checkpointer(string connectionString)
+        {
+            _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
+            _thread = new Thread(Run) { IsBackground = true, Name = "iarms-sqlite-checkpoint" };
+            _thread.Start();
+        }
+
+        public void Request()
+        {
+            try
+            {
+                _due.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already asked for: one checkpoint covers every page appended so far.
+            }
+        }
+
+        private void Run()
+        {
+            SqliteConnection? connection = null;
+            while (true)
+            {
+                _due.Wait();
+                if (_stopped)
+                {
+                    break;
+                }
+                try
+                {
+                    if (connection is null)
+                    {
+                        connection = new SqliteConnection(_connectionString);
+                        connection.Open();
+                        using var setup = connection.CreateCommand();
+                        setup.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
+                        setup.ExecuteNonQuery();
+                    }
+                    using var checkpoint = connection.CreateCommand();
+                    checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                    // Again while the writer appended much during the last pass, so that what is left for the writer's
+                    // own checkpoint (see CheckpointIfDueAsync) is a few frames.
+                    for (var pass = 0; pass < 8; pass++)
+                    {
+                        using var result = checkpoint.ExecuteReader();
+                        if (!result.Read() || result.GetInt64(1) - result.GetInt64(2) <= CaughtUpFrames)
+                        {
+                            break;
+                        }
+                    }
+                    _caughtUp = true;
+                }
+                catch (SqliteException)
+                {
+                    // The next request tries again, on a fresh connection; the WAL only grows meanwhile.
+                    connection?.Dispose();
+                    connection = null;
+                }
+            }
+            connection?.Dispose();
+        }
+
+        public void Dispose()
+        {
+            _stopped = true;
+            Request();
+            _thread.Join(TimeSpan.FromSeconds(10));
         }
     }
 

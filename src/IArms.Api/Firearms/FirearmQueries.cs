@@ -344,11 +344,22 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
 
     private static List<OtherSerial> OtherSerialsOf(FirearmRow r) => JsonSerializer.Deserialize<List<OtherSerial>>(r.OtherSerials, Json) ?? [];
 
-    private static Visibility VisibilityOf(FirearmRow r, IReadOnlyList<string> countries) => new(r.VisibilityScope, r.VisibilityScope == "all" ? null : countries);
+    private static Visibility VisibilityOf(FirearmColumns r, IReadOnlyList<string> countries) => new(r.VisibilityScope, r.VisibilityScope == "all" ? null : countries);
 
-    private static FirearmResponse ToResponse(FirearmRow r, IReadOnlyList<string> countries) => new(
-        r.Id, r.OwnerAgency, r.ExternalId, r.SerialNumber, r.NormalizedSerial,
-        OtherSerialsOf(r),
+    private static FirearmResponse ToResponse(FirearmRow r, IReadOnlyList<string> countries) => ToResponse(
+        r, r.OwnerAgency, OtherSerialsOf(r), countries, r.CreatedAt, r.UpdatedAt);
+
+    /// <summary>
+    /// The answer for a record just inserted, from the values written: what a read of it would answer (the country
+    /// list in the order the read gives it), without reading it back inside the writer's turn.
+    /// </summary>
+    public static FirearmResponse WrittenResponse(StoredFirearm r, string ownerAgency) => ToResponse(
+        r, ownerAgency, r.OtherSerialList, [.. r.VisibilityCountries.Order(StringComparer.Ordinal)], r.Now, r.Now);
+
+    private static FirearmResponse ToResponse(FirearmColumns r, string ownerAgency, IReadOnlyList<OtherSerial> otherSerials,
+        IReadOnlyList<string> countries, DateTimeOffset createdAt, DateTimeOffset updatedAt) => new(
+        r.Id, ownerAgency, r.ExternalId, r.SerialNumber, r.NormalizedSerial,
+        otherSerials,
         r.Make, r.Model, r.Calibre, r.Type, r.CanonicalMake, r.CanonicalCalibre, r.CountryOfManufacture,
         r.YearOfManufacture, r.ImportMarking, r.Status, r.EventDate, r.EventCountryCode, r.EventPlace,
         r.CaseReference, r.ObliteratedSerial,
@@ -357,7 +368,7 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         DataQuality.Assess(new DataQualityInput(
             r.SerialNumber, r.Make, r.CanonicalMake is not null, r.Model, r.Calibre, r.CanonicalCalibre is not null,
             r.CountryOfManufacture, r.YearOfManufacture, r.ObliteratedSerial)),
-        r.CreatedAt, r.UpdatedAt);
+        createdAt, updatedAt);
 
     public sealed class IdVersion
     {

@@ -74,14 +74,17 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
 
             try
             {
-                record.Id = (await FirearmQueries.InsertAsync(session, record)).Id;
+                // The writer's turn is the service's one serial section: only the statements run inside it. A new
+                // record has no chain, so its analysis rows come from its own fields (nothing to read), and the
+                // answer is built from the values written rather than read back.
+                var inserted = await FirearmQueries.InsertAsync(session, record);
+                record.Id = inserted.Id;
                 await FirearmQueries.WriteVisibilityAsync(session, record, replacing: false);
                 var keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false);
-                await AnalysisIndex.RefreshAsync(session, record.Id);
-                var saved = await FirearmQueries.GetAsync(session, record.Id, caller);
+                await AnalysisIndex.CreatedAsync(session, Analysed(record));
                 await session.CommitAsync();
                 statistics.Apply(keys);
-                return new CreateOutcome.Created(saved!);
+                return new CreateOutcome.Created(new Saved(FirearmQueries.WrittenResponse(record, caller.AgencyCode), inserted.Version));
             }
             catch (Exception e) when (attempt == 0 && db.Dialect.IsUniqueViolation(e))
             {
@@ -152,17 +155,25 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
     public enum UpsertOutcome { Created, Updated, Unchanged }
 
     /// <summary>
-    /// Creates or replaces the agency's records with the requests' externalIds inside <paramref name="session"/>'s
+    /// The values an upsert of <paramref name="requests"/> writes (normalised serials, canonical names, content hash),
+    /// computed before the writer's turn is taken: <see cref="UpsertManyAsync"/> takes them.
+    /// </summary>
+    public IReadOnlyList<StoredFirearm> PrepareMany(IEnumerable<FirearmRequest> requests, long agencyId) =>
+        [.. requests.Select(r => Prepare(r, agencyId))];
+
+    /// <summary>
+    /// Creates or replaces the agency's records (<see cref="PrepareMany"/>) by externalId inside <paramref name="session"/>'s
     /// transaction (an import's chunk), in order: new → created; same content → unchanged; other content → replaced as
     /// a PUT would (new version, search index and visibility in step); a later request with the same externalId upserts
     /// over the earlier one. The stored records are looked up once for the whole chunk; the analysis tables follow
-    /// each record as they follow a single POST or PUT. The caller commits, then calls
-    /// <see cref="Applied"/> with the key changes collected, so the trigram counts move only for what committed.
+    /// each record as they follow a single POST or PUT; the created records' serial keys are inserted together, sorted.
+    /// The caller commits, then calls <see cref="Applied"/> with the key changes collected, so the trigram counts move
+    /// only for what committed.
     /// </summary>
     public async Task<List<(UpsertOutcome Outcome, SerialIndex.KeyChanges? Keys)>> UpsertManyAsync(
-        SqlSession session, IReadOnlyList<FirearmRequest> requests, long agencyId)
+        SqlSession session, IReadOnlyList<StoredFirearm> records, long agencyId)
     {
-        var records = requests.Select(r => Prepare(r, agencyId)).ToList();
+        var createdKeys = new List<(long Key, long SerialId)>();
         var stored = await FirearmQueries.FindLiveByExternalIdsAsync(session, agencyId, records.Select(r => r.ExternalId).Distinct(StringComparer.Ordinal));
         var outcomes = new List<(UpsertOutcome, SerialIndex.KeyChanges?)>(records.Count);
         foreach (var record in records)
@@ -173,7 +184,7 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
                 record.Id = inserted.Id;
                 stored[record.ExternalId] = new() { Id = inserted.Id, ExternalId = record.ExternalId, ContentHash = record.ContentHash, Version = inserted.Version };
                 await FirearmQueries.WriteVisibilityAsync(session, record, replacing: false);
-                var keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false);
+                var keys = await SerialIndex.ReplaceAsync(session, record.Id, record, existed: false, createdKeys);
                 await AnalysisIndex.CreatedAsync(session, Analysed(record));
                 outcomes.Add((UpsertOutcome.Created, keys));
                 continue;
@@ -183,6 +194,8 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
                 outcomes.Add((UpsertOutcome.Unchanged, null));
                 continue;
             }
+            // A replace reads and removes the record's keys: those still held back must be in the table first.
+            await SerialIndex.InsertKeysAsync(session, createdKeys);
             record.Id = existing.Id;
             record.ExpectedVersion = existing.Version;
             // The import's transaction holds the write lock (SQLite) or the row (the update's version check on SQL Server).
@@ -195,6 +208,7 @@ public sealed class FirearmService(Db db, TimeProvider clock, IFirearmCanonicali
             await AnalysisIndex.RefreshAsync(session, record.Id);
             outcomes.Add((UpsertOutcome.Updated, changedKeys));
         }
+        await SerialIndex.InsertKeysAsync(session, createdKeys);
         return outcomes;
     }
 

@@ -62,6 +62,10 @@ public static class SearchQueries
     /// <summary>All keys of one serial (<c>@keys</c>, a <see cref="SqlList"/>) in one statement: a serial has about twenty.</summary>
     public static readonly Sql InsertKeys = new(d => $"INSERT INTO serial_key (key_value, serial_id) SELECT k.value, @serialId FROM {d.IdRows("@keys")} k");
 
+    /// <summary>(key, serial id) pairs of many serials (<c>@pairs</c>, see <see cref="ISqlDialect.PairRows"/>) in one statement, in the order given.</summary>
+    public static readonly Sql InsertKeyPairs = new(d =>
+        $"INSERT INTO serial_key (key_value, serial_id) SELECT p.pair_first, p.pair_second FROM {d.PairRows("@pairs")} p");
+
     private static readonly Sql CountTrigrams = new(
         "SELECT key_value, COUNT(*) AS postings FROM serial_key WHERE key_value < @limit GROUP BY key_value");
 

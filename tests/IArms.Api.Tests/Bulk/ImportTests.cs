@@ -111,6 +111,32 @@ public class ImportTests : ApiFixture
         Assert.That(search["results"]!.AsArray().Select(r => (long)r!["firearm"]!["id"]!), Does.Contain((long)created["id"]!));
     }
 
+    private static readonly IArms.Api.Data.Sql CountOrphanKeys = new(
+        "SELECT COUNT(*) FROM serial_key k WHERE NOT EXISTS (SELECT 1 FROM firearm_serial s WHERE s.id = k.serial_id)");
+
+    [Test]
+    public async Task ARecordCreatedThenReplacedInOneChunkKeepsOnlyTheLaterSerialsKeys()
+    {
+        // A chunk's new serial keys are inserted together at its end, sorted; a replace in the same chunk must still
+        // find and remove the keys of the record's earlier row.
+        var first = Firearm("ONE 410 EE");
+        var later = first with { SerialNumber = "TWO 520 FF" };
+        var file = Imports.Utf8($"{Imports.Json(Firearm("OTHER 630 GG"))}\n{Imports.Json(first)}\n{Imports.Json(later)}\n");
+
+        var job = await Imports.FinishedAsync(_owner, (await Imports.UploadAsync(_owner, file, "application/x-ndjson")).Id);
+
+        Assert.That((Imports.Count(job, "created"), Imports.Count(job, "updated")), Is.EqualTo((2L, 1L)));
+        var id = (long)(await ByExternalIdAsync(first.ExternalId))!["id"]!;
+        async Task<long[]> FoundAsync(string serial) =>
+            [.. (await (await _owner.PostJsonAsync("/api/v1/searches", new { serialNumber = serial, purpose = "other" })).ExpectAsync(HttpStatusCode.OK))
+                ["results"]!.AsArray().Where(r => (string?)r!["match"] is "exact" or "normalized").Select(r => (long)r!["firearm"]!["id"]!)];
+        Assert.That(await FoundAsync("TWO520FF"), Does.Contain(id));
+        Assert.That(await FoundAsync("ONE410EE"), Does.Not.Contain(id));
+        var db = App.Services.GetRequiredService<IArms.Api.Data.Db>();
+        await using var session = await db.PrimaryAsync(CancellationToken.None);
+        Assert.That(await session.QuerySingleAsync<long>(CountOrphanKeys), Is.EqualTo(0), "serial keys pointing at a removed serial");
+    }
+
     [Test]
     public async Task BadNdjsonRowsGetExactErrorsWhileTheGoodRowsLand()
     {

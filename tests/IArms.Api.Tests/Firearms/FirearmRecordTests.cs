@@ -47,6 +47,26 @@ public class FirearmRecordTests : ApiFixture
     }
 
     [Test]
+    public async Task ACreatedRecordsAnswerIsWhatAReadOfItAnswersEvenForARestrictedRecordWithAnUnknownMake()
+    {
+        // The create answers from the values it wrote, without reading the record back: it must still be the read's answer.
+        var record = Firearm(" zx-77 01 ") with
+        {
+            OtherSerials = [new OtherSerialBody("frame", " ZX7701-B "), new OtherSerialBody("barrel", "zx 7701")],
+            Make = "  Nowhere Arms Works ", Calibre = "", Model = "",
+            Visibility = new VisibilityBody("countries", ["FR", "DE", "BE", "DE"]),
+        };
+        var (body, location, etag) = await CreateAsync(_france, record);
+
+        var read = await _france.GetAsync(location);
+        var again = await read.ExpectAsync(HttpStatusCode.OK);
+        Assert.That(read.Headers.ETag!.ToString(), Is.EqualTo(etag));
+        Assert.That(JsonNode.DeepEquals(again, body), Is.True, $"created: {body.ToJsonString()}\nread: {again.ToJsonString()}");
+        Assert.That(body["visibility"]!["countries"]!.AsArray().Select(c => (string?)c), Is.EqualTo(new[] { "BE", "DE", "FR" }));
+        Assert.That(body["canonicalMake"], Is.Null);
+    }
+
+    [Test]
     public async Task ResendingTheSameExternalIdDoesNotDuplicateTheRecord()
     {
         var record = Firearm("RS-1001");
