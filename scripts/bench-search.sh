@@ -163,7 +163,7 @@ for size in $sizes; do
       echo "| $conns | $what | $rps | $ratio | $p50 | $p99 | $errors |"
     done
     echo
-    echo "Service peak memory (VmHWM): $peak. Database file: $(du -m "$db" | cut -f1) MiB."
+    echo "Service peak memory (VmHWM): $peak. Database file: $(du -mL "$db" | cut -f1) MiB."
     echo
     echo "| table or index | MiB |"
     echo "|---|---:|"
