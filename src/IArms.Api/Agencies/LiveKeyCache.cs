@@ -41,14 +41,15 @@ public sealed class LiveKeyCache(TimeSpan lifetime, TimeProvider clock)
 
     public AgencyQueries.LiveKey? Find(byte[] hash)
     {
-        if (Enabled && _entries.TryGetValue(KeyHash.Of(hash), out var entry))
+        if (!Enabled || !_entries.TryGetValue(KeyHash.Of(hash), out var entry))
         {
-            if (entry.Expires > clock.GetUtcNow())
-            {
-                return entry.Key;
-            }
-            _entries.TryRemove(KeyValuePair.Create(KeyHash.Of(hash), entry));
+            return null;
         }
+        if (entry.Expires > clock.GetUtcNow())
+        {
+            return entry.Key;
+        }
+        _entries.TryRemove(KeyValuePair.Create(KeyHash.Of(hash), entry));
         return null;
     }
 

@@ -217,16 +217,27 @@ public static class AnalysisIndex
     /// </summary>
     private static async Task ShapesMovedAsync(SqlSession session, IEnumerable<ShapeRow> removed, IEnumerable<ShapeRow> added)
     {
+        // The neighbours of a point, read once: an added shape's are both what it touches and what its own gap is from
+        // (the reads do not depend on the gaps written below).
+        var read = new Dictionary<(long, string, string, long), ShapePoint[]>();
+        async Task<ShapePoint[]> NeighboursAsync(ShapePoint at)
+        {
+            var key = (at.FirearmId, at.MakeKey, at.Skeleton, at.Number);
+            if (!read.TryGetValue(key, out var neighbours))
+            {
+                var before = await session.QuerySingleOrDefaultAsync<ShapePoint>(AnalysisQueries.SelectShapeBefore, at);
+                var after = await session.QuerySingleOrDefaultAsync<ShapePoint>(AnalysisQueries.SelectShapeAfter, at);
+                read[key] = neighbours = [.. new[] { before, after }.OfType<ShapePoint>()];
+            }
+            return neighbours;
+        }
+
         var touched = new Dictionary<long, ShapePoint>();
         foreach (var shape in removed.Concat(added))
         {
-            var at = ShapePoint.Of(shape);
-            foreach (var side in new[] { AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter })
+            foreach (var neighbour in await NeighboursAsync(ShapePoint.Of(shape)))
             {
-                if (await session.QuerySingleOrDefaultAsync<ShapePoint>(side, at) is { } neighbour)
-                {
-                    touched[neighbour.FirearmId] = neighbour;
-                }
+                touched[neighbour.FirearmId] = neighbour;
             }
         }
         foreach (var shape in added)
@@ -235,15 +246,8 @@ public static class AnalysisIndex
         }
         foreach (var point in touched.Values)
         {
-            long? gap = null;
-            foreach (var side in new[] { AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter })
-            {
-                if (await session.QuerySingleOrDefaultAsync<ShapePoint>(side, point) is { } neighbour)
-                {
-                    var distance = Math.Abs(point.Number - neighbour.Number);
-                    gap = gap is null ? distance : Math.Min(gap.Value, distance);
-                }
-            }
+            var neighbours = await NeighboursAsync(point);
+            long? gap = neighbours.Length == 0 ? null : neighbours.Min(n => Math.Abs(point.Number - n.Number));
             await session.ExecuteAsync(AnalysisQueries.SetNeighbourGap, new { point.FirearmId, Gap = gap });
         }
     }

@@ -32,9 +32,9 @@ public sealed class SearchService(
     /// <summary>
     /// Several searches, each its own audited search raising its own hits: read side by side, one per core (a search is
     /// synchronous work in SQLite, and a serial not on record reads thousands of index pages), then every audit entry
-    /// submitted at once, so that the audit writer's group commit makes them a few commits, not one each. No commit
-    /// the batch itself commits nothing before its reads are done, so each connection keeps the index pages it read for its next items. If
-    /// any entry cannot be written, none of the answers is given (the audit stays fail-closed).
+    /// submitted at once, so that the audit writer's group commit makes them a few commits, not one each. The batch
+    /// itself commits nothing before its reads are done, so each connection keeps the index pages it read for its next
+    /// items. If any entry cannot be written, none of the answers is given (the audit stays fail-closed).
     /// </summary>
     public async Task<IReadOnlyList<SearchResponse>> SearchManyAsync(IReadOnlyList<SearchRequest> requests, Caller caller, CancellationToken ct)
     {
