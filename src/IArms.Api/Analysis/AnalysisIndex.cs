@@ -94,7 +94,7 @@ public static class AnalysisIndex
         }
         var resolution = PartyResolver.Resolve(all);
 
-        await using (var session = await db.WriteAsync(ct))
+        await using (var session = await db.WriteAloneAsync(ct))
         {
             await session.ExecuteAsync(AnalysisQueries.DeleteAll);
             await session.CommitAsync();
@@ -104,7 +104,7 @@ public static class AnalysisIndex
         long firearms = 0, events = 0, afterId = 0;
         while (true)
         {
-            await using var session = await db.WriteAsync(ct);
+            await using var session = await db.WriteAloneAsync(ct);
             var batch = await session.QueryAsync<AnalysedFirearm>(AnalysisQueries.SelectFirearmBatch, new { afterId, take = RebuildBatch });
             if (batch.Count == 0)
             {
@@ -129,7 +129,7 @@ public static class AnalysisIndex
             await session.CommitAsync();
         }
 
-        await using (var session = await db.WriteAsync(ct))
+        await using (var session = await db.WriteAloneAsync(ct))
         {
             // The serial shapes' neighbour gaps once over all of them, rather than per record as the writers keep them.
             await session.ExecuteAsync(AnalysisQueries.SetAllNeighbourGaps);

@@ -161,7 +161,7 @@ public sealed class ImportWorker(
         }
         // Everything computed from the rows alone is computed before the writer's turn, which every write waits for.
         var records = firearms.PrepareMany(accepted, job.AgencyId);
-        await using var session = await db.WriteAsync(ct);
+        await using var session = await db.WriteAloneAsync(ct);
         if (await ImportQueries.CancelRequestedAsync(session, job.Id))
         {
             return false;

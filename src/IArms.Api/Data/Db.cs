@@ -65,11 +65,19 @@ public sealed class Db : IDisposable
     /// <summary>As <see cref="WriteAsync"/>, but never refused for a full queue: for the audit's group commit.</summary>
     internal Task<SqlSession> WriteExemptAsync(CancellationToken ct) => OpenWriteAsync(exempt: true, ct);
 
-    private async Task<SqlSession> OpenWriteAsync(bool exempt, CancellationToken ct)
+    /// <summary>
+    /// As <see cref="WriteAsync"/>, for a session that changes many pages (an import's chunk, a rebuild): on SQLite it
+    /// runs in a transaction of its own, committed when it commits, instead of a savepoint of the shared one, so that
+    /// SQLite keeps no journal of the pages it changes (the writer keeps savepoint journals in memory). The sessions
+    /// queued before it commit first. On SQL Server it is <see cref="WriteAsync"/>.
+    /// </summary>
+    public Task<SqlSession> WriteAloneAsync(CancellationToken ct) => OpenWriteAsync(exempt: false, ct, alone: true);
+
+    private async Task<SqlSession> OpenWriteAsync(bool exempt, CancellationToken ct, bool alone = false)
     {
         if (_writer is not null)
         {
-            return await _writer.BeginAsync(Dialect, exempt, ct);
+            return await _writer.BeginAsync(Dialect, exempt, ct, alone);
         }
         var session = await SessionAsync(readOnly: false, ct);
         try

@@ -69,6 +69,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private int _inside; // sessions holding or waiting for the writer
     private int _queuedWrites; // the same, without the audit's exempt sessions: what back-pressure counts
     private bool _holderExempt; // whether the session holding the writer is exempt (one holder at a time)
+    private bool _holderAlone; // whether it runs alone in its transaction, without a savepoint
     private SqliteStatements? _connection;
     private SqliteTransaction? _batch;
     private long _batchStarted;
@@ -88,8 +89,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>Shared transactions committed so far (for tests).</summary>
     internal long Commits => Interlocked.Read(ref _commits);
 
-    /// <summary>Opens a write session: waits for the writer's turn, then opens a savepoint in the shared transaction.</summary>
-    public async Task<SqlSession> BeginAsync(ISqlDialect dialect, bool exempt, CancellationToken ct)
+    /// <summary>
+    /// Opens a write session: waits for the writer's turn, then opens a savepoint in the shared transaction; or, when
+    /// <paramref name="alone"/>, commits the shared transaction held so far and runs the session in a transaction of its
+    /// own, without a savepoint, committed as the session ends (see <see cref="Db.WriteAloneAsync"/>).
+    /// </summary>
+    public async Task<SqlSession> BeginAsync(ISqlDialect dialect, bool exempt, CancellationToken ct, bool alone = false)
     {
         if (_closed)
         {
@@ -120,13 +125,23 @@ internal sealed class SqliteWriter : IAsyncDisposable
             // Once queued, a session runs even when shutdown has begun: shutdown drains the queue.
             ct.ThrowIfCancellationRequested();
             _connection ??= await OpenAsync();
+            if (alone && _batch is not null)
+            {
+                // The sessions before it are acknowledged once this commit is durable, as if nobody had been waiting.
+                await CommitBatchAsync();
+                _connection ??= await OpenAsync();
+            }
             if (_batch is null)
             {
                 // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken here, not at the first write.
                 _batch = _connection.Connection.BeginTransaction();
                 _batchStarted = Stopwatch.GetTimestamp();
             }
-            Run(Savepoint);
+            _holderAlone = alone;
+            if (!alone)
+            {
+                Run(Savepoint);
+            }
             return new SqlSession(dialect, _connection.Connection, _connection, null, ct, this, _batch);
         }
         catch
@@ -142,6 +157,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// </summary>
     internal async Task EndAsync(bool commit)
     {
+        if (_holderAlone)
+        {
+            await EndAloneAsync(commit);
+            return;
+        }
         TaskCompletionSource? durable = null;
         Exception? failure = null;
         try
@@ -177,6 +197,60 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
         }
         await FinishTurnAsync(durable, failure);
+        if (failure is not null)
+        {
+            throw new ServiceUnavailableException("The write could not be completed; nothing was written.", failure);
+        }
+        if (durable is not null)
+        {
+            await durable.Task;
+        }
+    }
+
+    /// <summary>
+    /// Ends a session that ran alone in its transaction: commits it at once (durable before this returns), or rolls it
+    /// back, which is the session's own work and nothing else's; then hands the writer on.
+    /// </summary>
+    private async Task EndAloneAsync(bool commit)
+    {
+        _holderAlone = false;
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Exception? failure = null;
+        try
+        {
+            if (!commit)
+            {
+                durable = null;
+                var batch = _batch!;
+                _batch = null;
+                try
+                {
+                    batch.Rollback();
+                    batch.Dispose();
+                    _connection!.Broken = false;
+                }
+                catch
+                {
+                    Discard(batch); // the transaction was already lost: a fresh connection for the next session
+                }
+            }
+            else if (TransactionLost())
+            {
+                failure = new InvalidOperationException("The write transaction was rolled back.");
+                durable = null;
+                Discard(_batch!);
+                _batch = null;
+            }
+            else
+            {
+                _durable.Add(durable);
+                await CommitBatchAsync();
+            }
+        }
+        finally
+        {
+            await FinishTurnAsync(null, null);
+        }
         if (failure is not null)
         {
             throw new ServiceUnavailableException("The write could not be completed; nothing was written.", failure);
@@ -252,6 +326,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             connection.Prepare("PRAGMA wal_autocheckpoint = 0", null, null).ExecuteNonQuery();
         }
+        // A savepoint keeps the original of every page its session changes in a statement journal, which SQLite moves
+        // to a temporary file past 64 KiB: about half of a create's page writes. In memory, a journal costs what its
+        // session changes; the sessions that change many pages (an import's chunk, the analysis rebuild) run alone,
+        // without a savepoint (Db.WriteAloneAsync), so that only a single statement's journal is ever held.
+        connection.Prepare("PRAGMA temp_store = MEMORY", null, null).ExecuteNonQuery();
         return connection;
     }
 

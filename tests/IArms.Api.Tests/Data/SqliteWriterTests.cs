@@ -198,6 +198,57 @@ public class SqliteWriterTests
     }
 
     [Test]
+    public async Task ASessionAloneCommitsTheSessionsBeforeItFirstThenItsOwnWorkInACommitOfItsOwn()
+    {
+        var commits = _db.Writer!.Commits;
+        var before = await _db.WriteAsync(CancellationToken.None);
+        await before.ExecuteAsync(Insert, new { Id = 30L, Name = "before" });
+        // Queued behind it, the alone session keeps the batch open as its holder ends (somebody waits)...
+        var aloneTurn = Task.Run(() => _db.WriteAloneAsync(CancellationToken.None));
+        await UntilAsync(() => _db.Writer.Queued == 2);
+        // ... and commits it before its own work begins: the earlier session is acknowledged without waiting for it.
+        await before.CommitAsync();
+        await before.DisposeAsync();
+
+        await using var alone = await aloneTurn;
+        await alone.ExecuteAsync(Insert, new { Id = 31L, Name = "alone" });
+        // A session queued meanwhile waits for the writer: it never joins the alone session's transaction.
+        var after = Task.Run(async () => await await WriteAsync(32, "after"));
+        await UntilAsync(() => _db.Writer.Queued == 2);
+        Assert.That(await StoredIdsAsync(), Is.EqualTo(new long[] { 30 }), "the batch before it committed; its own work is not visible yet");
+        await alone.CommitAsync();
+        Assert.That(await StoredIdsAsync(), Is.EqualTo(new long[] { 30, 31 }), "durable as its commit returns, without the session queued after it");
+        await after;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await StoredIdsAsync(), Is.EqualTo(new long[] { 30, 31, 32 }));
+            Assert.That(_db.Writer.Commits - commits, Is.EqualTo(3), "the batch before, the alone session, the session after");
+        });
+    }
+
+    [Test]
+    public async Task ASessionAloneThatFailsLeavesNothingOfItsOwnAndTheWriterServesTheNext()
+    {
+        await (await WriteAsync(40, "earlier"));
+        var failing = Task.Run(async () =>
+        {
+            await using var session = await _db.WriteAloneAsync(CancellationToken.None);
+            await session.ExecuteAsync(Insert, new { Id = 41L, Name = "half-written" });
+            await session.ExecuteAsync(Insert, new { Id = 40L, Name = "duplicate" });
+            await session.CommitAsync();
+        });
+        var failure = await Assert.ThrowsAsync<SqliteException>(() => failing);
+        await (await WriteAsync(42, "next"));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(failure!.SqliteErrorCode, Is.EqualTo(19));
+            Assert.That(await StoredIdsAsync(), Is.EqualTo(new long[] { 40, 42 }));
+        });
+    }
+
+    [Test]
     public async Task AFullQueueIsRefusedAtOnceWhileTheAuditIsStillAdmitted()
     {
         var holder = await _db.WriteAsync(CancellationToken.None);
