@@ -157,11 +157,20 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// </summary>
     internal async Task EndAsync(bool commit)
     {
-        if (_holderAlone)
+        var (durable, failure) = _holderAlone ? await EndAloneAsync(commit) : await EndSavepointAsync(commit);
+        if (failure is not null)
         {
-            await EndAloneAsync(commit);
-            return;
+            throw new ServiceUnavailableException("The write could not be completed; nothing was written.", failure);
         }
+        if (durable is not null)
+        {
+            await durable.Task;
+        }
+    }
+
+    /// <summary>Releases or rolls back the session's savepoint, then hands the writer on (the batch may commit).</summary>
+    private async Task<(TaskCompletionSource? Durable, Exception? Failure)> EndSavepointAsync(bool commit)
+    {
         TaskCompletionSource? durable = null;
         Exception? failure = null;
         try
@@ -197,31 +206,21 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
         }
         await FinishTurnAsync(durable, failure);
-        if (failure is not null)
-        {
-            throw new ServiceUnavailableException("The write could not be completed; nothing was written.", failure);
-        }
-        if (durable is not null)
-        {
-            await durable.Task;
-        }
+        return (durable, failure);
     }
 
     /// <summary>
-    /// Ends a session that ran alone in its transaction: commits it at once (durable before this returns), or rolls it
-    /// back, which is the session's own work and nothing else's; then hands the writer on.
+    /// Ends a session that ran alone in its transaction: commits it at once, or rolls it back, which is the session's
+    /// own work and nothing else's; then hands the writer on.
     /// </summary>
-    private async Task EndAloneAsync(bool commit)
+    private async Task<(TaskCompletionSource? Durable, Exception? Failure)> EndAloneAsync(bool commit)
     {
         _holderAlone = false;
-        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Exception? failure = null;
         try
         {
+            var batch = _batch!;
             if (!commit)
             {
-                durable = null;
-                var batch = _batch!;
                 _batch = null;
                 try
                 {
@@ -233,31 +232,22 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 {
                     Discard(batch); // the transaction was already lost: a fresh connection for the next session
                 }
+                return (null, null);
             }
-            else if (TransactionLost())
+            if (TransactionLost())
             {
-                failure = new InvalidOperationException("The write transaction was rolled back.");
-                durable = null;
-                Discard(_batch!);
                 _batch = null;
+                Discard(batch);
+                return (null, new InvalidOperationException("The write transaction was rolled back."));
             }
-            else
-            {
-                _durable.Add(durable);
-                await CommitBatchAsync();
-            }
+            var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _durable.Add(durable);
+            await CommitBatchAsync();
+            return (durable, null);
         }
         finally
         {
             await FinishTurnAsync(null, null);
-        }
-        if (failure is not null)
-        {
-            throw new ServiceUnavailableException("The write could not be completed; nothing was written.", failure);
-        }
-        if (durable is not null)
-        {
-            await durable.Task;
         }
     }
 
