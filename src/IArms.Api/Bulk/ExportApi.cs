@@ -55,6 +55,7 @@ public static class ExportApi
         {
             // One read transaction: every page comes from the same snapshot, whatever is written meanwhile.
             await using var session = await db.SnapshotAsync(CancellationToken.None);
+            var walk = await ExportQueries.ChooseWalkAsync(session, filters, caller);
             await using var lines = new ExportLines(body, csv);
             if (csv)
             {
@@ -63,7 +64,7 @@ public static class ExportApi
             ExportQueries.Line? last = null;
             while (true)
             {
-                var page = await ExportQueries.PageAsync(session, filters, query, caller, last, PageSize);
+                var page = await ExportQueries.PageAsync(session, walk, query, caller, last, PageSize);
                 foreach (var line in page)
                 {
                     await lines.WriteLineAsync(line.Value);

@@ -145,6 +145,12 @@ public class ExportLineTests : ApiFixture
             await (await _owner.PostJsonAsync("/api/v1/firearms", body)).ExpectAsync(HttpStatusCode.Created);
         }
         await (await other.PostJsonAsync("/api/v1/firearms", Firearm("NO 500 EE") with { Notes = "naïve" })).ExpectAsync(HttpStatusCode.Created);
+        // Enough records of another agency that the caller owns fewer than one in eight, and its own export reads them
+        // from their index, in external-id order; the table walk is in ExportPagingTests.
+        for (var i = 0; i < 36; i++)
+        {
+            await (await other.PostJsonAsync("/api/v1/firearms", Firearm($"NO {600 + i} FF"))).ExpectAsync(HttpStatusCode.Created);
+        }
     }
 
     /// <summary>The records the caller sees, in id order, as the body of <c>POST /firearms</c> that stored them.</summary>
@@ -168,7 +174,7 @@ public class ExportLineTests : ApiFixture
         var body = await response.Content.ReadAsByteArrayAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(records, Has.Count.EqualTo(5));
+        Assert.That(records, Has.Count.EqualTo(41));
         Assert.That(Encoding.UTF8.GetString(body), Is.EqualTo(expected));
         Assert.That(body, Is.EqualTo(new UTF8Encoding(false).GetBytes(expected)), "no byte order mark, UTF-8 throughout");
     }
