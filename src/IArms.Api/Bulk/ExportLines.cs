@@ -13,8 +13,9 @@ namespace IArms.Api.Bulk;
 /// own files, and every export before this one, are written so). The engines escape strings their own way (SQLite
 /// leaves non-ASCII as it is and writes <c>\"</c>; the serialiser writes <c>\u00E9</c> and <c>\u0022</c>, and escapes
 /// <c>&lt; &gt; &amp; ' + `</c> too), and agree only on text that needs no escaping by either. A line holding none of
-/// the characters either would escape (nor a backslash, which marks an engine's escape) is written as it comes; any
-/// other is parsed and written again by <see cref="Utf8JsonWriter"/>, whose escaping is the serialiser's.
+/// the characters either would escape (nor a backslash, which marks an engine's escape) is written as it comes; one whose
+/// only such characters are ASCII gets the serialiser's <c>\u00XX</c> for each; any other is parsed and written again
+/// by <see cref="Utf8JsonWriter"/>, whose escaping is the serialiser's.
 /// A CSV row is read off the same object, field by field, as <see cref="ImportColumns.ToCsv"/> writes it.
 /// </remarks>
 internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
@@ -25,6 +26,13 @@ internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
     // backslash an engine's own escape begins with. (Control characters below 0x20 never appear raw in an engine's JSON.)
     private static readonly SearchValues<byte> NeedsRewrite = SearchValues.Create(
         [.. "\\<>&'+`"u8.ToArray(), .. Enumerable.Range(0x7F, 0x81).Select(b => (byte)b)]);
+
+    // What only a parse and a rewrite can settle: an engine's own escape, and anything not ASCII.
+    private static readonly SearchValues<byte> NeedsParse = SearchValues.Create(
+        [(byte)'\\', .. Enumerable.Range(0x7F, 0x81).Select(b => (byte)b)]);
+
+    // The serialiser writes its \u escapes with upper-case hex digits (\u003C).
+    private static readonly byte[] Hex = "0123456789ABCDEF"u8.ToArray();
 
     private static readonly SearchValues<byte> CsvSpecial = SearchValues.Create(",\"\r\n"u8);
 
@@ -46,7 +54,28 @@ internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
         {
             return WriteAsync(ToCsv(bytes), crlf: true);
         }
-        return WriteAsync(bytes.AsSpan().ContainsAny(NeedsRewrite) ? Rewrite(bytes) : bytes, crlf: false);
+        var span = bytes.AsSpan();
+        return WriteAsync(!span.ContainsAny(NeedsRewrite) ? bytes : span.ContainsAny(NeedsParse) ? Rewrite(bytes) : EscapeAscii(span), crlf: false);
+    }
+
+    // A line whose only characters to escape are ASCII ones the engine left alone (& < > ' + `: "Smith & Wesson" is in
+    // one record in six). They can stand only inside strings (names and structure are plain ASCII), so each is replaced
+    // by the serialiser's escape, without parsing the line again.
+    private byte[] EscapeAscii(ReadOnlySpan<byte> line)
+    {
+        _rewritten.ResetWrittenCount();
+        while (line.IndexOfAny(NeedsRewrite) is var i and >= 0)
+        {
+            _rewritten.Write(line[..i]);
+            var escape = _rewritten.GetSpan(6);
+            "\\u00"u8.CopyTo(escape);
+            escape[4] = Hex[line[i] >> 4];
+            escape[5] = Hex[line[i] & 0xF];
+            _rewritten.Advance(6);
+            line = line[(i + 1)..];
+        }
+        _rewritten.Write(line);
+        return _rewritten.WrittenSpan.ToArray();
     }
 
     /// <summary>

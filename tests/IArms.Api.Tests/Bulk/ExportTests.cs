@@ -140,6 +140,8 @@ public class ExportLineTests : ApiFixture
             },
             Firearm("SE 300 CC") with { ExternalId = "AAA-FIRST-" + Guid.NewGuid().ToString("N")[..8], OtherSerials = [new OtherSerialBody("slide", "SE300CC")] },
             Firearm("SE 400 DD"),
+            // Only ASCII to escape: the serialiser writes \u0026, \u003C, \u003E, \u0027, \u002B and \u0060.
+            Firearm("SE 500 EE") with { Make = "Smith & Wesson", Model = "M&P<9>", CaseReference = "O'Neil+`1`" },
         })
         {
             await (await _owner.PostJsonAsync("/api/v1/firearms", body)).ExpectAsync(HttpStatusCode.Created);
@@ -147,7 +149,7 @@ public class ExportLineTests : ApiFixture
         await (await other.PostJsonAsync("/api/v1/firearms", Firearm("NO 500 EE") with { Notes = "naïve" })).ExpectAsync(HttpStatusCode.Created);
         // Enough records of another agency that the caller owns fewer than one in eight, and its own export reads them
         // from their index, in external-id order; the table walk is in ExportPagingTests.
-        for (var i = 0; i < 36; i++)
+        for (var i = 0; i < 44; i++)
         {
             await (await other.PostJsonAsync("/api/v1/firearms", Firearm($"NO {600 + i} FF"))).ExpectAsync(HttpStatusCode.Created);
         }
@@ -174,7 +176,7 @@ public class ExportLineTests : ApiFixture
         var body = await response.Content.ReadAsByteArrayAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(records, Has.Count.EqualTo(41));
+        Assert.That(records, Has.Count.EqualTo(50));
         Assert.That(Encoding.UTF8.GetString(body), Is.EqualTo(expected));
         Assert.That(body, Is.EqualTo(new UTF8Encoding(false).GetBytes(expected)), "no byte order mark, UTF-8 throughout");
     }
@@ -189,7 +191,7 @@ public class ExportLineTests : ApiFixture
 
         var body = await (await _owner.GetAsync($"{Export}?format={format}&owner=me")).Content.ReadAsStringAsync();
 
-        Assert.That(mine, Has.Count.EqualTo(4));
+        Assert.That(mine, Has.Count.EqualTo(5));
         Assert.That(body, Is.EqualTo(expected));
     }
 
