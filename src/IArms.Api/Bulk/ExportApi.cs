@@ -1,7 +1,5 @@
 using IArms.Core.Firearms;
 using IArms.Api.Infrastructure.OpenApi;
-using System.Text;
-using System.Text.Json;
 using IArms.Api.Agencies;
 using IArms.Api.Audit;
 using IArms.Api.Data;
@@ -29,7 +27,7 @@ public static class ExportApi
     }
 
     private static Results<PushStreamHttpResult, ProblemHttpResult> ExportFirearms(
-        Caller caller, Db db, FirearmQueries queries, TimeProvider clock, [Vocabulary(typeof(ImportFormats), nameof(ImportFormats.All))] string? format, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Statuses))] string? status, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? type, string? countryCode,
+        Caller caller, Db db, TimeProvider clock, [Vocabulary(typeof(ImportFormats), nameof(ImportFormats.All))] string? format, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Statuses))] string? status, [Vocabulary(typeof(FirearmVocabulary), nameof(FirearmVocabulary.Types))] string? type, string? countryCode,
         DateTimeOffset? updatedSince, string? owner)
     {
         format ??= ImportFormats.NdJson;
@@ -46,30 +44,36 @@ public static class ExportApi
             return Problems.BadRequest("owner", "'owner' must be me or visible.");
         }
         var csv = format == ImportFormats.Csv;
-        var query = new FirearmListQuery(status, type, countryCode, null, updatedSince, 0, PageSize);
+        var query = new ExportQuery(status, type, countryCode, updatedSince);
+        var filters = (status is null ? 0 : ExportQueries.Filters.Status)
+            | (type is null ? 0 : ExportQueries.Filters.Type)
+            | (countryCode is null ? 0 : ExportQueries.Filters.Country)
+            | (updatedSince is null ? 0 : ExportQueries.Filters.UpdatedSince)
+            | (owner == "me" ? ExportQueries.Filters.Owner : 0);
         var name = $"firearms-{caller.AgencyCode}-{clock.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.{format}";
         return TypedResults.Stream(async body =>
         {
             // One read transaction: every page comes from the same snapshot, whatever is written meanwhile.
             await using var session = await db.SnapshotAsync(CancellationToken.None);
-            await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+            var walk = await ExportQueries.ChooseWalkAsync(session, filters, caller);
+            await using var lines = new ExportLines(body, csv);
             if (csv)
             {
-                await writer.WriteAsync(ImportColumns.Header + "\r\n");
+                await lines.WriteHeaderAsync();
             }
-            var page = query;
+            ExportQueries.Line? last = null;
             while (true)
             {
-                var (live, _, last) = await queries.PageRowsAsync(session, page, caller);
-                foreach (var row in await FirearmQueries.ToRequestsAsync(session, owner == "me" ? live.FindAll(r => r.OwnerAgencyId == caller.AgencyId) : live))
+                var page = await ExportQueries.PageAsync(session, walk, query, caller, last, PageSize);
+                foreach (var line in page)
                 {
-                    await writer.WriteAsync(csv ? ImportColumns.ToCsv(row) + "\r\n" : JsonSerializer.Serialize(row, FirearmQueries.Json) + "\n");
+                    await lines.WriteLineAsync(line.Value);
                 }
-                if (last is null)
+                if (page.Count < PageSize)
                 {
                     break;
                 }
-                page = page with { AfterId = last.Value };
+                last = page[^1];
             }
         }, csv ? $"{ImportApi.CsvType}; charset=utf-8" : ImportApi.NdJsonType, name);
     }

@@ -321,19 +321,6 @@ public sealed class FirearmQueries(Db db, IFirearmCanonicalizer canonicalizer)
         return rows.Select(r => ToResponse(r, countries[r.Id].ToList())).ToList();
     }
 
-    /// <summary>
-    /// The records as the body of <c>POST /firearms</c> that stored them: what an export writes and an import reads back
-    /// (nothing derived, such as the data-quality assessment, is computed).
-    /// </summary>
-    public static async Task<IReadOnlyList<FirearmRequest>> ToRequestsAsync(SqlSession session, IReadOnlyList<FirearmRow> rows)
-    {
-        var countries = await CountriesOfAsync(session, rows);
-        return rows.Select(r => new FirearmRequest(
-            r.ExternalId, r.SerialNumber, OtherSerialsOf(r), r.Make, r.Model, r.Calibre, r.Type, r.CountryOfManufacture, r.YearOfManufacture,
-            r.ImportMarking, r.Status, r.EventDate, r.EventCountryCode, r.EventPlace, r.CaseReference, r.ObliteratedSerial,
-            VisibilityOf(r, countries[r.Id].ToList()), r.Notes)).ToList();
-    }
-
     /// <summary>The country lists of the restricted records among <paramref name="rows"/>: one query, none when all are public.</summary>
     private static async Task<ILookup<long, string>> CountriesOfAsync(SqlSession session, IReadOnlyList<FirearmRow> rows)
     {
