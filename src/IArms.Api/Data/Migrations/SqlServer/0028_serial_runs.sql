@@ -42,3 +42,15 @@ SELECT r.make_key, r.skeleton, r.first_number, r.first_id, r.last_number, r.last
        CASE WHEN r.members > 2000 OR m.size > r.members THEN r.members ELSE m.size END
 FROM r JOIN m ON m.make_key = r.make_key AND m.skeleton = r.skeleton AND m.run = r.run
 WHERE r.members >= 2;
+
+-- Diversion sources by country, reason or holder kind read their own index in (group, time to crime) order, holding
+-- every column the filters read (see the SQLite script); the holder ranking's index gains the reason.
+CREATE INDEX ix_firearm_diversion_country ON firearm_diversion (country_code, time_to_crime_days)
+    INCLUDE (visibility_scope, owner_agency_id, type, reason, diversion_date, canonical_make, make);
+CREATE INDEX ix_firearm_diversion_reason ON firearm_diversion (reason, time_to_crime_days)
+    INCLUDE (visibility_scope, owner_agency_id, type, diversion_date, country_code, canonical_make, make);
+CREATE INDEX ix_firearm_diversion_kind ON firearm_diversion (party_kind, time_to_crime_days)
+    INCLUDE (visibility_scope, owner_agency_id, type, reason, diversion_date, country_code, canonical_make, make);
+DROP INDEX ix_firearm_diversion_party ON firearm_diversion;
+CREATE INDEX ix_firearm_diversion_party ON firearm_diversion (party_id)
+    INCLUDE (visibility_scope, owner_agency_id, type, reason, diversion_date, country_code, canonical_make, make);
