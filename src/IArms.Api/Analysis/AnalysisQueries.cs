@@ -187,27 +187,30 @@ public sealed class AnalysisQueries(Db db)
     /// Every run from scratch with its bound (the rebuild; migration 0028 runs the same statement once). In (number,
     /// firearm_id) order a run starts at a shape with no link back and ends at one with no link ahead; the running count
     /// of starts numbers the runs, and that of one model's own starts its chains, whose longest is the bound
-    /// (<see cref="SerialRuns.KeptRunBound"/>: a model not normalised, or none, counts as the whole run).
+    /// (<see cref="SerialRuns.KeptRunBound"/>: a model without a <see cref="SerialRuns.BoundModelKey"/> counts as the whole run).
     /// </summary>
+    /// <summary><see cref="SerialRuns.BoundModelKey"/> in SQL: its separators dropped, then upper-cased (ASCII; what is left over is checked after).</summary>
+    private const string BoundModelKeySql = "UPPER(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(model, ' ', ''), '-', ''), '.', ''), '/', ''), '_', ''), '&', ''))";
+
     public static readonly Sql InsertAllSerialRuns = new(d => $"""
         WITH a AS (
-            SELECT make_key, skeleton, model, number, firearm_id,
+            SELECT make_key, skeleton, model_key, number, firearm_id,
                    CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) <= {SerialRuns.DefaultMaxGap} THEN 0 ELSE 1 END AS starts,
                    CASE WHEN LEAD(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) - number <= {SerialRuns.DefaultMaxGap} THEN 0 ELSE 1 END AS ends,
-                   CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton, model ORDER BY number, firearm_id) <= {SerialRuns.DefaultMaxGap} THEN 0 ELSE 1 END AS model_starts
-            FROM firearm_serial_shape
+                   CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton, model_key ORDER BY number, firearm_id) <= {SerialRuns.DefaultMaxGap} THEN 0 ELSE 1 END AS model_starts
+            FROM (SELECT make_key, skeleton, number, firearm_id, {BoundModelKeySql} AS model_key FROM firearm_serial_shape) s
         ), b AS (
-            SELECT make_key, skeleton, model, number, firearm_id, starts, ends,
+            SELECT make_key, skeleton, model_key, number, firearm_id, starts, ends,
                    SUM(starts) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS run,
-                   SUM(model_starts) OVER (PARTITION BY make_key, skeleton, model ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS chain
+                   SUM(model_starts) OVER (PARTITION BY make_key, skeleton, model_key ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS chain
             FROM a
         ), r AS (
             SELECT make_key, skeleton, run, MIN(number) AS first_number, MAX(CASE WHEN starts = 1 THEN firearm_id END) AS first_id,
                    MAX(number) AS last_number, MAX(CASE WHEN ends = 1 THEN firearm_id END) AS last_id, COUNT(*) AS members
             FROM b GROUP BY make_key, skeleton, run
         ), c AS (
-            SELECT make_key, skeleton, run, CASE WHEN model = '' OR {(d.Provider == DatabaseProvider.SqlServer ? "model COLLATE Latin1_General_BIN2 LIKE '%[^A-Z0-9]%'" : "model GLOB '*[^A-Z0-9]*'")} THEN 1000000000 ELSE COUNT(*) END AS size
-            FROM b GROUP BY make_key, skeleton, run, model, chain
+            SELECT make_key, skeleton, run, CASE WHEN model_key = '' OR {(d.Provider == DatabaseProvider.SqlServer ? "model_key COLLATE Latin1_General_BIN2 LIKE '%[^A-Z0-9]%'" : "model_key GLOB '*[^A-Z0-9]*'")} THEN 1000000000 ELSE COUNT(*) END AS size
+            FROM b GROUP BY make_key, skeleton, run, model_key, chain
         ), m AS (
             SELECT make_key, skeleton, run, MAX(size) AS size FROM c GROUP BY make_key, skeleton, run
         )

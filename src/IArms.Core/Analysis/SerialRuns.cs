@@ -174,11 +174,11 @@ public static class SerialRuns
     /// <summary>
     /// An upper bound of the size of every run <see cref="Find"/> (at any maxGap up to <see cref="DefaultMaxGap"/>) can
     /// give from any subset of a kept run: the members of one make and skeleton chained at <see cref="DefaultMaxGap"/>,
-    /// given in (number, firearm) order with their models as recorded. When every model is already normalised (only
-    /// A-Z and 0-9), the bound is the longest chain of one model at <see cref="DefaultMaxGap"/>: Find's runs hold one
-    /// model each, and a run of visible members of one model lies in one chain of all the members of that model.
-    /// Otherwise (a member without a model can join a run of another model; a model as recorded may normalise like
-    /// another), and beyond <see cref="BoundMembersCap"/> members, the bound is the member count.
+    /// given in (number, firearm) order with their models as recorded. When every model has a <see cref="BoundModelKey"/>,
+    /// the bound is the longest chain of one key at <see cref="DefaultMaxGap"/>: Find's runs hold one model each, and a
+    /// run of visible members of one model lies in one chain of all the members of that model. Otherwise (a member
+    /// without a model can join a run of another model), and beyond <see cref="BoundMembersCap"/> members, the bound is
+    /// the member count.
     /// </summary>
     public static int KeptRunBound(IReadOnlyList<(long Number, string Model)> members)
     {
@@ -192,17 +192,49 @@ public static class SerialRuns
         var chains = new Dictionary<string, (long Number, int Size)>(StringComparer.Ordinal);
         foreach (var (number, model) in members)
         {
-            if (model.Length == 0 || model.Any(c => c is not (>= 'A' and <= 'Z' or >= '0' and <= '9')))
+            if (BoundModelKey(model) is not { } key)
             {
                 return members.Count;
             }
 
-            var size = chains.TryGetValue(model, out var last) && number - last.Number <= DefaultMaxGap ? last.Size + 1 : 1;
-            chains[model] = (number, size);
+            var size = chains.TryGetValue(key, out var last) && number - last.Number <= DefaultMaxGap ? last.Size + 1 : 1;
+            chains[key] = (number, size);
             best = Math.Max(best, size);
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// The model as the bound groups it, or null when none can be given: for a model of ASCII letters, digits and the
+    /// separators ' ', '-', '.', '/', '_' and '&amp;' alone it is the normalised model (<see cref="SerialNormalizer.Normalize"/>
+    /// upper-cases ASCII and drops the rest), computed so simply that SQL computes the same (the rebuild and migration
+    /// 0028: nested REPLACE, then UPPER); any other model, or none, is null.
+    /// </summary>
+    public static string? BoundModelKey(string? model)
+    {
+        if (string.IsNullOrEmpty(model))
+        {
+            return null;
+        }
+
+        var key = new System.Text.StringBuilder(model.Length);
+        foreach (var c in model)
+        {
+            if (c is ' ' or '-' or '.' or '/' or '_' or '&')
+            {
+                continue;
+            }
+
+            if (c is not (>= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9'))
+            {
+                return null;
+            }
+
+            key.Append(char.ToUpperInvariant(c));
+        }
+
+        return key.Length == 0 ? null : key.ToString();
     }
 
     /// <summary>

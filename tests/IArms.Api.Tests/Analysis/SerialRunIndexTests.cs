@@ -30,11 +30,11 @@ public class SerialRunIndexTests : ApiFixture
             _agencies.Add((client, await CallerAsync($"{country}-RUN", country)));
         }
 
-        // Dense serials of two makes and two skeletons, so that runs touch, merge and split; models mostly normalised,
-        // some recorded otherwise or missing (the bounds' fallbacks); few cases and places, so that some chains are one
+        // Dense serials of two makes and two skeletons, so that runs touch, merge and split; models mostly plain (some
+        // spelt two ways), some non-ASCII or missing (the bounds' fallbacks); few cases and places, so that some chains are one
         // record's own; every scope: public, restricted to one agency's country, to a country no agency here is in (the owner's alone).
         var random = new Random(20261202);
-        string[] models = ["17", "17", "19", "19", "43", "G-17", ""];
+        string[] models = ["17", "17", "19", "19", "43", "G-17", "g 17", "Stürm", ""];
         var ids = new List<(long Id, HttpClient Owner, FirearmBody Body)>();
         for (var i = 0; i < 240; i++)
         {

@@ -17,23 +17,23 @@ CREATE INDEX ix_firearm_serial_run_make_bound ON firearm_serial_run (make_key, b
 GO
 -- An existing database answers at once: the runs of the shapes already derived (AnalysisQueries.InsertAllSerialRuns).
 WITH a AS (
-    SELECT make_key, skeleton, model, number, firearm_id,
+    SELECT make_key, skeleton, model_key, number, firearm_id,
            CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) <= 100 THEN 0 ELSE 1 END AS starts,
            CASE WHEN LEAD(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) - number <= 100 THEN 0 ELSE 1 END AS ends,
-           CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton, model ORDER BY number, firearm_id) <= 100 THEN 0 ELSE 1 END AS model_starts
-    FROM firearm_serial_shape
+           CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton, model_key ORDER BY number, firearm_id) <= 100 THEN 0 ELSE 1 END AS model_starts
+    FROM (SELECT make_key, skeleton, number, firearm_id, UPPER(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(model, ' ', ''), '-', ''), '.', ''), '/', ''), '_', ''), '&', '')) AS model_key FROM firearm_serial_shape) s
 ), b AS (
-    SELECT make_key, skeleton, model, number, firearm_id, starts, ends,
+    SELECT make_key, skeleton, model_key, number, firearm_id, starts, ends,
            SUM(starts) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS run,
-           SUM(model_starts) OVER (PARTITION BY make_key, skeleton, model ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS chain
+           SUM(model_starts) OVER (PARTITION BY make_key, skeleton, model_key ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS chain
     FROM a
 ), r AS (
     SELECT make_key, skeleton, run, MIN(number) AS first_number, MAX(CASE WHEN starts = 1 THEN firearm_id END) AS first_id,
            MAX(number) AS last_number, MAX(CASE WHEN ends = 1 THEN firearm_id END) AS last_id, COUNT(*) AS members
     FROM b GROUP BY make_key, skeleton, run
 ), c AS (
-    SELECT make_key, skeleton, run, CASE WHEN model = '' OR model COLLATE Latin1_General_BIN2 LIKE '%[^A-Z0-9]%' THEN 1000000000 ELSE COUNT(*) END AS size
-    FROM b GROUP BY make_key, skeleton, run, model, chain
+    SELECT make_key, skeleton, run, CASE WHEN model_key = '' OR model_key COLLATE Latin1_General_BIN2 LIKE '%[^A-Z0-9]%' THEN 1000000000 ELSE COUNT(*) END AS size
+    FROM b GROUP BY make_key, skeleton, run, model_key, chain
 ), m AS (
     SELECT make_key, skeleton, run, MAX(size) AS size FROM c GROUP BY make_key, skeleton, run
 )

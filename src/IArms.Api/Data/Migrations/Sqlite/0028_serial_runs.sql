@@ -3,7 +3,7 @@
 -- number, firearm_id order) differ by at most 100. Its members are the shapes of its make and skeleton numbered from
 -- first_number to last_number (no other shape can lie in that range: it would be within 100 of a member). bound is
 -- an upper bound of every run SerialRuns.Find can give from members of it (SerialRuns.KeptRunBound: the longest chain
--- of one model when every model is already normalised, else the member count). AnalysisIndex keeps the rows in step
+-- of one model when every model is simple enough to normalise here, else the member count). AnalysisIndex keeps the rows in step
 -- wherever it keeps the shapes' neighbour gaps (SerialRunIndex: an added shape extends or merges runs, a removed one
 -- shortens or splits one). The serial-runs read walks the runs by bound, largest first, and stops at the first whose
 -- bound is below the page's smallest run, instead of reading and chaining every candidate of the make (8-11 s for
@@ -27,23 +27,23 @@ CREATE INDEX ix_firearm_serial_run_make_bound ON firearm_serial_run (make_key, b
 -- AnalysisQueries.InsertAllSerialRuns). In (number, firearm_id) order a run starts at a shape with no link back and
 -- ends at one with no link ahead; the running count of starts numbers the runs, and of one model's own starts its chains.
 WITH a AS (
-    SELECT make_key, skeleton, model, number, firearm_id,
+    SELECT make_key, skeleton, model_key, number, firearm_id,
            CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) <= 100 THEN 0 ELSE 1 END AS starts,
            CASE WHEN LEAD(number) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id) - number <= 100 THEN 0 ELSE 1 END AS ends,
-           CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton, model ORDER BY number, firearm_id) <= 100 THEN 0 ELSE 1 END AS model_starts
-    FROM firearm_serial_shape
+           CASE WHEN number - LAG(number) OVER (PARTITION BY make_key, skeleton, model_key ORDER BY number, firearm_id) <= 100 THEN 0 ELSE 1 END AS model_starts
+    FROM (SELECT make_key, skeleton, number, firearm_id, UPPER(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(model, ' ', ''), '-', ''), '.', ''), '/', ''), '_', ''), '&', '')) AS model_key FROM firearm_serial_shape) s
 ), b AS (
-    SELECT make_key, skeleton, model, number, firearm_id, starts, ends,
+    SELECT make_key, skeleton, model_key, number, firearm_id, starts, ends,
            SUM(starts) OVER (PARTITION BY make_key, skeleton ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS run,
-           SUM(model_starts) OVER (PARTITION BY make_key, skeleton, model ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS chain
+           SUM(model_starts) OVER (PARTITION BY make_key, skeleton, model_key ORDER BY number, firearm_id ROWS UNBOUNDED PRECEDING) AS chain
     FROM a
 ), r AS (
     SELECT make_key, skeleton, run, MIN(number) AS first_number, MAX(CASE WHEN starts = 1 THEN firearm_id END) AS first_id,
            MAX(number) AS last_number, MAX(CASE WHEN ends = 1 THEN firearm_id END) AS last_id, COUNT(*) AS members
     FROM b GROUP BY make_key, skeleton, run
 ), c AS (
-    SELECT make_key, skeleton, run, CASE WHEN model = '' OR model GLOB '*[^A-Z0-9]*' THEN 1000000000 ELSE COUNT(*) END AS size
-    FROM b GROUP BY make_key, skeleton, run, model, chain
+    SELECT make_key, skeleton, run, CASE WHEN model_key = '' OR model_key GLOB '*[^A-Z0-9]*' THEN 1000000000 ELSE COUNT(*) END AS size
+    FROM b GROUP BY make_key, skeleton, run, model_key, chain
 ), m AS (
     SELECT make_key, skeleton, run, MAX(size) AS size FROM c GROUP BY make_key, skeleton, run
 )
