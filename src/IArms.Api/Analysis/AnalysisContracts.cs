@@ -82,7 +82,11 @@ public sealed record GraphMLQuery(
     [property: FromQuery(Name = "depth")] int? Depth);
 
 /// <param name="Make">Only runs of this make (any spelling the reference table knows); all makes when omitted.</param>
-/// <param name="MaxGap">The largest step between consecutive serial numbers of a run, 0 to 100000 (default 100).</param>
+/// <param name="MaxGap">
+/// The largest step between consecutive serial numbers of a run, 0 to 100000 (default 100). Up to 100 the runs are
+/// found from runs the service keeps up to date as records change (fast at any scale); above 100 every candidate of
+/// the make is chained per request, which takes seconds for the largest makes at millions of records.
+/// </param>
 /// <param name="Since">Records whose event is on or after this date.</param>
 /// <param name="Until">Records whose event is on or before this date.</param>
 /// <param name="Type">Firearms of this type.</param>

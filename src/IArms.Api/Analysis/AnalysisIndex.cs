@@ -8,7 +8,7 @@ namespace IArms.Api.Analysis;
 /// <summary>
 /// Keeps the analysis tables (migration 0023: route legs, diversions, chain parties and graph edges, serial
 /// shapes, and the party keys with their resolved ids; migration 0027: each row's copy of its record's owner, scope,
-/// type and make, and the shapes' neighbour gaps) in step with the chains and records, inside the
+/// type and make, and the shapes' neighbour gaps; migration 0028: the serial runs) in step with the chains and records, inside the
 /// transaction that changes them. Every write path that changes what the analysis reads calls
 /// <see cref="RefreshAsync(SqlSession, long)"/> explicitly, as <see cref="Search.SerialIndex"/> is called for serials.
 /// </summary>
@@ -133,6 +133,7 @@ public static class AnalysisIndex
         {
             // The serial shapes' neighbour gaps once over all of them, rather than per record as the writers keep them.
             await session.ExecuteAsync(AnalysisQueries.SetAllNeighbourGaps);
+            await session.ExecuteAsync(AnalysisQueries.InsertAllSerialRuns);
             await session.ExecuteAsync(AnalysisQueries.InsertKeyWithUses, uses.Select(u => new
             {
                 NameKey = u.Key.Name, CountryCode = u.Key.CountryCode ?? "", Licence = u.Key.Licence ?? "", PartyId = resolution.IdOf(u.Key), Uses = u.Value,
@@ -210,7 +211,8 @@ public static class AnalysisIndex
     }
 
     /// <summary>
-    /// Keeps <c>neighbour_gap</c> (the distance to the nearest shape of the same make and skeleton) exact after a
+    /// Keeps <c>neighbour_gap</c> (the distance to the nearest shape of the same make and skeleton), and the kept serial
+    /// runs (<see cref="SerialRunIndex"/>, migration 0028), exact after a
     /// firearm's shape rows went from <paramref name="removed"/> to <paramref name="added"/>, both already written:
     /// only the added rows and the rows on either side of each removed or added one can have a new nearest neighbour.
     /// A few index reads per record write; custody events never move a shape.
@@ -250,6 +252,7 @@ public static class AnalysisIndex
             long? gap = neighbours.Length == 0 ? null : neighbours.Min(n => Math.Abs(point.Number - n.Number));
             await session.ExecuteAsync(AnalysisQueries.SetNeighbourGap, new { point.FirearmId, Gap = gap });
         }
+        await SerialRunIndex.ShapesMovedAsync(session, [.. removed], [.. added]);
     }
 
     /// <summary>Where a shape sits among the others: the parameters of the neighbour reads, and their rows.</summary>

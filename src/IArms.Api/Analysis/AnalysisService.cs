@@ -204,7 +204,16 @@ public sealed class AnalysisService(AnalysisQueries queries, IFirearmCanonicaliz
         return (network, parties, firearms);
     }
 
-    public async Task<SerialRunsResponse> SerialRunsAsync(SerialRunsQuery query, Caller caller, CancellationToken ct)
+    public Task<SerialRunsResponse> SerialRunsAsync(SerialRunsQuery query, Caller caller, CancellationToken ct) =>
+        SerialRunsAsync(query, caller, fromKeptRuns: true, ct);
+
+    /// <summary>
+    /// The page of runs. Up to the kept runs' gap (<see cref="SerialRuns.DefaultMaxGap"/>) they are found from the kept
+    /// runs (<see cref="AnalysisQueries.TopRunsAsync"/>), reading only the members of the largest; a wider maxGap, or
+    /// <paramref name="fromKeptRuns"/> false (the tests' oracle), chains every visible candidate of the make, as before
+    /// the runs were kept. Both give the same runs in the same order.
+    /// </summary>
+    internal async Task<SerialRunsResponse> SerialRunsAsync(SerialRunsQuery query, Caller caller, bool fromKeptRuns, CancellationToken ct)
     {
         var maxGap = query.MaxGap ?? SerialRuns.DefaultMaxGap;
         var args = Filters(caller, query) with
@@ -212,13 +221,14 @@ public sealed class AnalysisService(AnalysisQueries queries, IFirearmCanonicaliz
             maxGap = maxGap,
             runMake = string.IsNullOrWhiteSpace(query.Make) ? null : AnalysisQueries.MakeKey(canonicalizer.CanonicalMake(query.Make), query.Make),
         };
-        // Runs are found without the party lists (most candidates are on no page shown); the page's runs get their
-        // common parties after, by the same rule (SerialRuns.CommonParties).
-        var candidates = await queries.RunCandidatesAsync(args, ct);
-        var runs = SerialRuns.Find(candidates.Select(c => new SerialRunCandidate(
-            c.FirearmId, c.MakeKey, c.Model, c.SerialNumber, c.CaseReference, c.Place, c.CountryCode, c.EventDate, [])), maxGap);
         var take = query.Limit ?? Infrastructure.Cursor.DefaultLimit;
-        var offset = (int)Math.Min(Infrastructure.Cursor.DecodeId(query.Cursor) ?? 0, int.MaxValue);
+        var offset = (int)Math.Min(Infrastructure.Cursor.DecodeId(query.Cursor) ?? 0, int.MaxValue - Infrastructure.Cursor.MaxLimit - 1);
+        // Runs are found without the party lists (most candidates are on no page shown); the page's runs get their
+        // common parties after, by the same rule (SerialRuns.CommonParties). One run more than the page tells
+        // whether another page follows.
+        IReadOnlyList<SerialRun> runs = fromKeptRuns && maxGap <= SerialRuns.DefaultMaxGap
+            ? await queries.TopRunsAsync(args, offset + take + 1, ct)
+            : SerialRuns.Find((await queries.RunCandidatesAsync(args, ct)).Select(c => c.ToCandidate()), maxGap);
         var shown = runs.Skip(offset).Take(take).ToList();
         var parties = await queries.PartiesOfFirearmsAsync(shown.SelectMany(r => r.FirearmIds), ct);
         var page = shown.Select(r => new SerialRunItem(

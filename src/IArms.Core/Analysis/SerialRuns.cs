@@ -85,7 +85,8 @@ public static class SerialRuns
     /// <remarks>
     /// Model: where models are known on two members they must agree; a chain that mixes known models is
     /// split per model, members with no model going with the only model in the chain, or on their own
-    /// when the chain has several. Runs come most members first, then by make, skeleton and first number.
+    /// when the chain has several. Runs come most members first, then by make, skeleton, first number and first
+    /// firearm (<see cref="Order"/>).
     /// O(n log n): one sort of all candidates, then linear passes.
     /// </remarks>
     public static IReadOnlyList<SerialRun> Find(IEnumerable<SerialRunCandidate> candidates, int maxGap = DefaultMaxGap)
@@ -156,9 +157,122 @@ public static class SerialRuns
                 c = string.CompareOrdinal(x.First.Skeleton, y.First.Skeleton);
             }
 
-            return c != 0 ? c : x.First.Number.CompareTo(y.First.Number);
+            if (c == 0)
+            {
+                c = x.First.Number.CompareTo(y.First.Number);
+            }
+
+            // Two runs of one chain split by model can start at the same number: the first firearm decides.
+            return c != 0 ? c : x.First.Candidate.FirearmId.CompareTo(y.First.Candidate.FirearmId);
         });
         return runs.ConvertAll(r => r.Run).AsReadOnly();
+    }
+
+    /// <summary>Beyond this many members a kept run's bound is its size (<see cref="KeptRunBound"/>), so that no write reads more.</summary>
+    public const int BoundMembersCap = 2000;
+
+    /// <summary>
+    /// An upper bound of the size of every run <see cref="Find"/> (at any maxGap up to <see cref="DefaultMaxGap"/>) can
+    /// give from any subset of a kept run: the members of one make and skeleton chained at <see cref="DefaultMaxGap"/>,
+    /// given in (number, firearm) order with their models as recorded. When every model has a <see cref="BoundModelKey"/>,
+    /// the bound is the longest chain of one key at <see cref="DefaultMaxGap"/>: Find's runs hold one model each, and a
+    /// run of visible members of one model lies in one chain of all the members of that model. Otherwise (a member
+    /// without a model can join a run of another model), and beyond <see cref="BoundMembersCap"/> members, the bound is
+    /// the member count.
+    /// </summary>
+    public static int KeptRunBound(IReadOnlyList<(long Number, string Model)> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count > BoundMembersCap)
+        {
+            return members.Count;
+        }
+
+        var best = 0;
+        var chains = new Dictionary<string, (long Number, int Size)>(StringComparer.Ordinal);
+        foreach (var (number, model) in members)
+        {
+            if (BoundModelKey(model) is not { } key)
+            {
+                return members.Count;
+            }
+
+            var size = chains.TryGetValue(key, out var last) && number - last.Number <= DefaultMaxGap ? last.Size + 1 : 1;
+            chains[key] = (number, size);
+            best = Math.Max(best, size);
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// The model as the bound groups it, or null when none can be given: for a model of ASCII letters, digits and the
+    /// separators ' ', '-', '.', '/', '_' and '&amp;' alone it is the normalised model (<see cref="SerialNormalizer.Normalize"/>
+    /// upper-cases ASCII and drops the rest), computed so simply that SQL computes the same (the rebuild and migration
+    /// 0028: nested REPLACE, then UPPER); any other model, or none, is null.
+    /// </summary>
+    public static string? BoundModelKey(string? model)
+    {
+        if (string.IsNullOrEmpty(model))
+        {
+            return null;
+        }
+
+        var key = new System.Text.StringBuilder(model.Length);
+        foreach (var c in model)
+        {
+            if (c is ' ' or '-' or '.' or '/' or '_' or '&')
+            {
+                continue;
+            }
+
+            if (c is not (>= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9'))
+            {
+                return null;
+            }
+
+            key.Append(char.ToUpperInvariant(c));
+        }
+
+        return key.Length == 0 ? null : key.ToString();
+    }
+
+    /// <summary>
+    /// The order <see cref="Find"/> returns runs in, for runs found apart (a caller that finds them a group at a time
+    /// and merges the pages).
+    /// </summary>
+    public static IComparer<SerialRun> Order { get; } = Comparer<SerialRun>.Create(static (x, y) =>
+    {
+        var c = y.FirearmIds.Count.CompareTo(x.FirearmIds.Count);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        var shape = SerialShape.Of(y.FirstSerial) ?? default;
+        return -ComparePlace(y.CanonicalMake.Trim(), shape.Skeleton ?? "", shape.Number, y.FirearmIds[0], x);
+    });
+
+    /// <summary>
+    /// Where a run starting at the given make, skeleton, number and firearm sorts against <paramref name="run"/> among
+    /// runs of equal size (<see cref="Find"/>'s order after the size): negative when before it.
+    /// </summary>
+    public static int ComparePlace(string make, string skeleton, long number, long firearmId, SerialRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var shape = SerialShape.Of(run.FirstSerial) ?? default;
+        var c = string.CompareOrdinal(make, run.CanonicalMake.Trim());
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(skeleton, shape.Skeleton);
+        }
+
+        if (c == 0)
+        {
+            c = number.CompareTo(shape.Number);
+        }
+
+        return c != 0 ? c : firearmId.CompareTo(run.FirearmIds[0]);
     }
 
     private static void SplitByModel(List<Entry> chain, int maxGap, List<(Entry, SerialRun)> runs)

@@ -16,7 +16,7 @@ namespace IArms.Api.Tests.Analysis;
 public class AnalysisIndexTests : ApiFixture
 {
     private static readonly string[] Tables =
-        ["party_key", "firearm_party_key", "firearm_route_leg", "firearm_diversion", "firearm_party", "firearm_party_edge", "firearm_serial_shape"];
+        ["party_key", "firearm_party_key", "firearm_route_leg", "firearm_diversion", "firearm_party", "firearm_party_edge", "firearm_serial_shape", "firearm_serial_run"];
 
     private PlantedScenarios _s = null!;
 

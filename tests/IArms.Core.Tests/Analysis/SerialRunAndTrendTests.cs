@@ -156,4 +156,26 @@ public class SerialRunAndTrendTests
                 && points.Zip(points.Skip(1)).All(p => Trends.PeriodStart(p.Second.Start.AddDays(-1), s.By) == p.First.Start)
                 && points.All(p => p.Count == s.Dates.Count(d => Trends.Label(d, s.By) == p.Period));
         });
+
+    [Test]
+    public void AKeptRunsBoundIsItsLongestChainOfOneModelOrItsSizeWhenAModelCannotBeKeyed()
+    {
+        // 17s at 0, 50, 120 (one chain of three: 50 to 120 is within 100), 19s at 10, 300 (two chains of one).
+        (long, string)[] models = [(0, "17"), (10, "19"), (50, "g-17 "), (120, "17"), (300, "19")];
+        Assert.Multiple(() =>
+        {
+            Assert.That(SerialRuns.KeptRunBound([(0, "17"), (10, "19"), (50, "17"), (120, "17"), (300, "19")]), Is.EqualTo(3));
+            Assert.That(SerialRuns.KeptRunBound(models), Is.EqualTo(1), "G17 is its own model: the 17s at 0 and 120 are too far apart");
+            Assert.That(SerialRuns.KeptRunBound([(0, "17"), (10, ""), (50, "17")]), Is.EqualTo(3), "a member without a model");
+            Assert.That(SerialRuns.KeptRunBound([(0, "17"), (10, "Stürm"), (50, "17")]), Is.EqualTo(3), "a model SQL cannot key");
+            Assert.That(SerialRuns.BoundModelKey("Px4 Storm"), Is.EqualTo("PX4STORM"));
+            Assert.That(SerialRuns.BoundModelKey("M&P9"), Is.EqualTo("MP9"));
+            Assert.That(SerialRuns.BoundModelKey(" - "), Is.Null);
+        });
+    }
+
+    [Test]
+    public void TheBoundModelKeyIsTheNormalisedModelWheneverItIsGiven() =>
+        Prop.ForAll<string>(model => SerialRuns.BoundModelKey(model) is not { } key || key == IArms.Core.Serials.SerialNormalizer.Normalize(model))
+            .QuickCheckThrowOnFailure();
 }
