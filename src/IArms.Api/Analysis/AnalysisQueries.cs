@@ -100,16 +100,20 @@ public sealed class AnalysisQueries(Db db)
 
     private const string SameGroup = "make_key = @MakeKey AND skeleton = @Skeleton";
 
+    // The neighbour reads of the gap and run upkeep lock what they read on SQL Server (UPDLOCK, HOLDLOCK: the key range
+    // up to the neighbour): under read-committed snapshot two writers inserting next to each other would otherwise each
+    // miss the other's shape and both keep a gap or run that ignores it. One of them now waits, or is the deadlock
+    // victim and answered 503 (transient). SQLite has one writer and no hint.
     /// <summary>The shape just before <c>(@Number, @FirearmId)</c> in its make and skeleton, in (number, id) order.</summary>
     public static readonly Sql SelectShapeBefore = new(d => $"""
-        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape
+        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape {d.LockForWrite}
         WHERE {SameGroup} AND number <= @Number AND (number < @Number OR firearm_id < @FirearmId)
         ORDER BY number DESC, firearm_id DESC {d.Limit("1")}
         """);
 
     /// <summary>The shape just after <c>(@Number, @FirearmId)</c> in its make and skeleton.</summary>
     public static readonly Sql SelectShapeAfter = new(d => $"""
-        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape
+        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape {d.LockForWrite}
         WHERE {SameGroup} AND number >= @Number AND (number > @Number OR firearm_id > @FirearmId)
         ORDER BY number, firearm_id {d.Limit("1")}
         """);
@@ -137,21 +141,21 @@ public sealed class AnalysisQueries(Db db)
     /// record's new shape, already written but not yet counted in the runs).
     /// </summary>
     public static readonly Sql SelectRunShapeBefore = new(d => $"""
-        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape
+        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape {d.LockForWrite}
         WHERE {SameGroup} AND number <= @Number AND (number < @Number OR firearm_id < @FirearmId) AND firearm_id <> @ExcludeId
         ORDER BY number DESC, firearm_id DESC {d.Limit("1")}
         """);
 
     /// <summary>The shape just after <c>(@Number, @FirearmId)</c>, leaving out <c>@ExcludeId</c>.</summary>
     public static readonly Sql SelectRunShapeAfter = new(d => $"""
-        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape
+        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape {d.LockForWrite}
         WHERE {SameGroup} AND number >= @Number AND (number > @Number OR firearm_id > @FirearmId) AND firearm_id <> @ExcludeId
         ORDER BY number, firearm_id {d.Limit("1")}
         """);
 
     /// <summary>The run starting at or before <c>(@Number, @FirearmId)</c>: the one holding that shape, if any holds it.</summary>
     public static readonly Sql SelectRunAt = new(d => $"""
-        SELECT {d.Top("1")} {RunColumns} FROM firearm_serial_run
+        SELECT {d.Top("1")} {RunColumns} FROM firearm_serial_run {d.LockForWrite}
         WHERE {SameGroup} AND first_number <= @Number AND (first_number < @Number OR first_firearm_id <= @FirearmId)
         ORDER BY first_number DESC, first_firearm_id DESC {d.Limit("1")}
         """);
@@ -183,15 +187,15 @@ public sealed class AnalysisQueries(Db db)
 
     public static readonly Sql DeleteRun = new($"DELETE FROM firearm_serial_run WHERE {RunIs}");
 
+    /// <summary><see cref="SerialRuns.BoundModelKey"/> in SQL: its separators dropped, then upper-cased (ASCII; what is left over is checked after).</summary>
+    private const string BoundModelKeySql = "UPPER(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(model, ' ', ''), '-', ''), '.', ''), '/', ''), '_', ''), '&', ''))";
+
     /// <summary>
     /// Every run from scratch with its bound (the rebuild; migration 0028 runs the same statement once). In (number,
     /// firearm_id) order a run starts at a shape with no link back and ends at one with no link ahead; the running count
     /// of starts numbers the runs, and that of one model's own starts its chains, whose longest is the bound
     /// (<see cref="SerialRuns.KeptRunBound"/>: a model without a <see cref="SerialRuns.BoundModelKey"/> counts as the whole run).
     /// </summary>
-    /// <summary><see cref="SerialRuns.BoundModelKey"/> in SQL: its separators dropped, then upper-cased (ASCII; what is left over is checked after).</summary>
-    private const string BoundModelKeySql = "UPPER(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(model, ' ', ''), '-', ''), '.', ''), '/', ''), '_', ''), '&', ''))";
-
     public static readonly Sql InsertAllSerialRuns = new(d => $"""
         WITH a AS (
             SELECT make_key, skeleton, model_key, number, firearm_id,

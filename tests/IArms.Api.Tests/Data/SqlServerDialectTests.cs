@@ -1,4 +1,5 @@
 using System.Reflection;
+using IArms.Api.Analysis;
 using IArms.Api.Data;
 using IArms.Api.Tests.Infrastructure;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
@@ -76,6 +77,25 @@ public class SqlServerDialectTests
             .GetFiles(RepoPaths.Combine("src", "IArms.Api", "Data", "Migrations", provider), "*.sql")
             .Select(Path.GetFileName).Order().ToArray()!;
         Assert.That(Names("SqlServer"), Is.EqualTo(Names("Sqlite")));
+    }
+
+    [Test]
+    public void TheSerialShapeNeighbourReadsOfTheUpkeepLockTheirRangeOnSqlServerOnly()
+    {
+        // Under read-committed snapshot, two writers inserting next to each other would each miss the other's shape.
+        Sql[] reads =
+        [
+            AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter,
+            AnalysisQueries.SelectRunShapeBefore, AnalysisQueries.SelectRunShapeAfter, AnalysisQueries.SelectRunAt,
+        ];
+        Assert.Multiple(() =>
+        {
+            foreach (var read in reads)
+            {
+                Assert.That(read.For(SqlServerDialect.Instance), Does.Contain("WITH (UPDLOCK, HOLDLOCK)"), read.Name);
+                Assert.That(read.For(SqliteDialect.Instance), Does.Not.Contain("LOCK"), read.Name);
+            }
+        });
     }
 
     [Test]
