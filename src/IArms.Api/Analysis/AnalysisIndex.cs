@@ -219,25 +219,13 @@ public static class AnalysisIndex
     /// </summary>
     private static async Task ShapesMovedAsync(SqlSession session, IEnumerable<ShapeRow> removed, IEnumerable<ShapeRow> added)
     {
-        // The neighbours of a point, read once: an added shape's are both what it touches and what its own gap is from
-        // (the reads do not depend on the gaps written below).
-        var read = new Dictionary<(long, string, string, long), ShapePoint[]>();
-        async Task<ShapePoint[]> NeighboursAsync(ShapePoint at)
-        {
-            var key = (at.FirearmId, at.MakeKey, at.Skeleton, at.Number);
-            if (!read.TryGetValue(key, out var neighbours))
-            {
-                var before = await session.QuerySingleOrDefaultAsync<ShapePoint>(AnalysisQueries.SelectShapeBefore, at);
-                var after = await session.QuerySingleOrDefaultAsync<ShapePoint>(AnalysisQueries.SelectShapeAfter, at);
-                read[key] = neighbours = [.. new[] { before, after }.OfType<ShapePoint>()];
-            }
-            return neighbours;
-        }
-
+        // An added shape's neighbours are what it touches, what its own gap is from and where its run is: read once.
+        var neighbours = new ShapeNeighbours(session);
         var touched = new Dictionary<long, ShapePoint>();
         foreach (var shape in removed.Concat(added))
         {
-            foreach (var neighbour in await NeighboursAsync(ShapePoint.Of(shape)))
+            var (before, after) = await neighbours.OfAsync(ShapePoint.Of(shape));
+            foreach (var neighbour in new[] { before, after }.OfType<ShapePoint>())
             {
                 touched[neighbour.FirearmId] = neighbour;
             }
@@ -248,23 +236,49 @@ public static class AnalysisIndex
         }
         foreach (var point in touched.Values)
         {
-            var neighbours = await NeighboursAsync(point);
-            long? gap = neighbours.Length == 0 ? null : neighbours.Min(n => Math.Abs(point.Number - n.Number));
-            await session.ExecuteAsync(AnalysisQueries.SetNeighbourGap, new { point.FirearmId, Gap = gap });
+            var (before, after) = await neighbours.OfAsync(point);
+            var gaps = new[] { before, after }.OfType<ShapePoint>().Select(n => Math.Abs(point.Number - n.Number)).ToList();
+            await session.ExecuteAsync(AnalysisQueries.SetNeighbourGap, new { point.FirearmId, Gap = gaps.Count == 0 ? (long?)null : gaps.Min() });
         }
-        await SerialRunIndex.ShapesMovedAsync(session, [.. removed], [.. added]);
+        await SerialRunIndex.ShapesMovedAsync(session, neighbours, [.. removed], [.. added]);
     }
 
-    /// <summary>Where a shape sits among the others: the parameters of the neighbour reads, and their rows.</summary>
-    private sealed class ShapePoint
+    /// <summary>
+    /// Where a shape sits among the others: the parameters of the neighbour reads (<see cref="ExcludeId"/>: a shape
+    /// they leave out, -1 for none), and their rows.
+    /// </summary>
+    internal sealed class ShapePoint
     {
         public long FirearmId { get; set; }
         public string MakeKey { get; set; } = "";
         public string Skeleton { get; set; } = "";
         public long Number { get; set; }
+        public long ExcludeId { get; set; } = -1;
 
-        public static ShapePoint Of(ShapeRow shape) =>
-            new() { FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number };
+        public static ShapePoint Of(ShapeRow shape, long excludeId = -1) => new()
+        {
+            FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number, ExcludeId = excludeId,
+        };
+    }
+
+    /// <summary>
+    /// The shapes on either side of a point in its make and skeleton, each point's read once per record write: the gap
+    /// and run upkeeps write gaps and runs, never shapes, so what was read stays true until the write ends.
+    /// </summary>
+    internal sealed class ShapeNeighbours(SqlSession session)
+    {
+        private readonly Dictionary<(long, string, string, long, long), (ShapePoint? Before, ShapePoint? After)> _read = [];
+
+        public async Task<(ShapePoint? Before, ShapePoint? After)> OfAsync(ShapePoint at)
+        {
+            var key = (at.FirearmId, at.MakeKey, at.Skeleton, at.Number, at.ExcludeId);
+            if (!_read.TryGetValue(key, out var pair))
+            {
+                _read[key] = pair = (await session.QuerySingleOrDefaultAsync<ShapePoint>(AnalysisQueries.SelectShapeBefore, at),
+                    await session.QuerySingleOrDefaultAsync<ShapePoint>(AnalysisQueries.SelectShapeAfter, at));
+            }
+            return pair;
+        }
     }
 
     /// <summary>Writes the rows of a firearm that has none (the rebuild).</summary>

@@ -104,17 +104,21 @@ public sealed class AnalysisQueries(Db db)
     // up to the neighbour): under read-committed snapshot two writers inserting next to each other would otherwise each
     // miss the other's shape and both keep a gap or run that ignores it. One of them now waits, or is the deadlock
     // victim and answered 503 (transient). SQLite has one writer and no hint.
-    /// <summary>The shape just before <c>(@Number, @FirearmId)</c> in its make and skeleton, in (number, id) order.</summary>
+    /// <summary>
+    /// The shape just before <c>(@Number, @FirearmId)</c> in its make and skeleton, in (number, id) order, leaving out
+    /// <c>@ExcludeId</c> (-1 for none; the run upkeep leaves out a record's new shape, already written but not yet
+    /// counted in the runs).
+    /// </summary>
     public static readonly Sql SelectShapeBefore = new(d => $"""
         SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape {d.LockForWrite}
-        WHERE {SameGroup} AND number <= @Number AND (number < @Number OR firearm_id < @FirearmId)
+        WHERE {SameGroup} AND number <= @Number AND (number < @Number OR firearm_id < @FirearmId) AND firearm_id <> @ExcludeId
         ORDER BY number DESC, firearm_id DESC {d.Limit("1")}
         """);
 
-    /// <summary>The shape just after <c>(@Number, @FirearmId)</c> in its make and skeleton.</summary>
+    /// <summary>The shape just after <c>(@Number, @FirearmId)</c> in its make and skeleton, leaving out <c>@ExcludeId</c>.</summary>
     public static readonly Sql SelectShapeAfter = new(d => $"""
         SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape {d.LockForWrite}
-        WHERE {SameGroup} AND number >= @Number AND (number > @Number OR firearm_id > @FirearmId)
+        WHERE {SameGroup} AND number >= @Number AND (number > @Number OR firearm_id > @FirearmId) AND firearm_id <> @ExcludeId
         ORDER BY number, firearm_id {d.Limit("1")}
         """);
 
@@ -135,23 +139,6 @@ public sealed class AnalysisQueries(Db db)
     // ---- serial runs at the default maxGap (migration 0028), kept by SerialRunIndex beside the gaps ----
 
     private const string RunColumns = "make_key, skeleton, first_number, first_firearm_id, last_number, last_firearm_id, members, bound";
-
-    /// <summary>
-    /// The shape just before <c>(@Number, @FirearmId)</c> in its make and skeleton, leaving out <c>@ExcludeId</c> (a
-    /// record's new shape, already written but not yet counted in the runs).
-    /// </summary>
-    public static readonly Sql SelectRunShapeBefore = new(d => $"""
-        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape {d.LockForWrite}
-        WHERE {SameGroup} AND number <= @Number AND (number < @Number OR firearm_id < @FirearmId) AND firearm_id <> @ExcludeId
-        ORDER BY number DESC, firearm_id DESC {d.Limit("1")}
-        """);
-
-    /// <summary>The shape just after <c>(@Number, @FirearmId)</c>, leaving out <c>@ExcludeId</c>.</summary>
-    public static readonly Sql SelectRunShapeAfter = new(d => $"""
-        SELECT {d.Top("1")} firearm_id, make_key, skeleton, number FROM firearm_serial_shape {d.LockForWrite}
-        WHERE {SameGroup} AND number >= @Number AND (number > @Number OR firearm_id > @FirearmId) AND firearm_id <> @ExcludeId
-        ORDER BY number, firearm_id {d.Limit("1")}
-        """);
 
     /// <summary>The run starting at or before <c>(@Number, @FirearmId)</c>: the one holding that shape, if any holds it.</summary>
     public static readonly Sql SelectRunAt = new(d => $"""

@@ -1,5 +1,6 @@
 using IArms.Api.Data;
 using IArms.Core.Analysis;
+using Point = IArms.Api.Analysis.AnalysisIndex.ShapePoint;
 
 namespace IArms.Api.Analysis;
 
@@ -20,7 +21,8 @@ internal static class SerialRunIndex
     /// The firearm's shape rows went from <paramref name="removed"/> to <paramref name="added"/>, both already written
     /// (one firearm: at most one row each). A shape that kept its place (the record changed elsewhere) moves no run.
     /// </summary>
-    public static async Task ShapesMovedAsync(SqlSession session, IReadOnlyList<AnalysisIndex.ShapeRow> removed, IReadOnlyList<AnalysisIndex.ShapeRow> added)
+    public static async Task ShapesMovedAsync(
+        SqlSession session, AnalysisIndex.ShapeNeighbours neighbours, IReadOnlyList<AnalysisIndex.ShapeRow> removed, IReadOnlyList<AnalysisIndex.ShapeRow> added)
     {
         var gone = removed.Where(r => !added.Any(a => SamePlace(a, r))).ToList();
         var come = added.Where(a => !removed.Any(r => SamePlace(a, r))).ToList();
@@ -29,20 +31,20 @@ internal static class SerialRunIndex
         var pending = come.Count == 0 ? -1 : come[0].FirearmId;
         foreach (var shape in gone)
         {
-            await RemovedAsync(session, Point.Of(shape, pending));
+            await RemovedAsync(session, neighbours, Point.Of(shape, pending));
         }
         foreach (var shape in come)
         {
-            await AddedAsync(session, Point.Of(shape, -1));
+            await AddedAsync(session, neighbours, Point.Of(shape));
         }
     }
 
     private static bool SamePlace(AnalysisIndex.ShapeRow a, AnalysisIndex.ShapeRow b) =>
         a.FirearmId == b.FirearmId && a.MakeKey == b.MakeKey && a.Skeleton == b.Skeleton && a.Number == b.Number;
 
-    private static async Task AddedAsync(SqlSession session, Point p)
+    private static async Task AddedAsync(SqlSession session, AnalysisIndex.ShapeNeighbours neighbours, Point p)
     {
-        var (before, after) = await NeighboursAsync(session, p);
+        var (before, after) = await neighbours.OfAsync(p);
         var linkBefore = before is not null && p.Number - before.Number <= Gap;
         var linkAfter = after is not null && after.Number - p.Number <= Gap;
         if (!linkBefore && !linkAfter)
@@ -75,9 +77,9 @@ internal static class SerialRunIndex
         }
     }
 
-    private static async Task RemovedAsync(SqlSession session, Point p)
+    private static async Task RemovedAsync(SqlSession session, AnalysisIndex.ShapeNeighbours neighbours, Point p)
     {
-        var (before, after) = await NeighboursAsync(session, p);
+        var (before, after) = await neighbours.OfAsync(p);
         var linkBefore = before is not null && p.Number - before.Number <= Gap;
         var linkAfter = after is not null && after.Number - p.Number <= Gap;
         if ((!linkBefore && !linkAfter) || await RunHoldingAsync(session, p) is not { } run)
@@ -141,30 +143,11 @@ internal static class SerialRunIndex
         public string Model { get; set; } = "";
     }
 
-    private static async Task<(Point? Before, Point? After)> NeighboursAsync(SqlSession session, Point p) =>
-        (await session.QuerySingleOrDefaultAsync<Point>(AnalysisQueries.SelectRunShapeBefore, p),
-         await session.QuerySingleOrDefaultAsync<Point>(AnalysisQueries.SelectRunShapeAfter, p));
-
     /// <summary>The stored run holding shape <paramref name="p"/>; null when it is on its own.</summary>
     private static async Task<Run?> RunHoldingAsync(SqlSession session, Point p) =>
         await session.QuerySingleOrDefaultAsync<Run>(AnalysisQueries.SelectRunAt, p) is { } run
         && (run.LastNumber > p.Number || (run.LastNumber == p.Number && run.LastFirearmId >= p.FirearmId))
             ? run : null;
-
-    /// <summary>A shape's place (the reads' parameters and rows); <see cref="ExcludeId"/> is the shape the reads leave out.</summary>
-    private sealed class Point
-    {
-        public long FirearmId { get; set; }
-        public string MakeKey { get; set; } = "";
-        public string Skeleton { get; set; } = "";
-        public long Number { get; set; }
-        public long ExcludeId { get; set; } = -1;
-
-        public static Point Of(AnalysisIndex.ShapeRow shape, long excludeId) => new()
-        {
-            FirearmId = shape.FirearmId, MakeKey = shape.MakeKey, Skeleton = shape.Skeleton, Number = shape.Number, ExcludeId = excludeId,
-        };
-    }
 
     /// <summary>A row of <c>firearm_serial_run</c> (the statements' parameters are its properties).</summary>
     private sealed record Run

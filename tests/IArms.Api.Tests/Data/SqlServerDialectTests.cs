@@ -83,11 +83,7 @@ public class SqlServerDialectTests
     public void TheSerialShapeNeighbourReadsOfTheUpkeepLockTheirRangeOnSqlServerOnly()
     {
         // Under read-committed snapshot, two writers inserting next to each other would each miss the other's shape.
-        Sql[] reads =
-        [
-            AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter,
-            AnalysisQueries.SelectRunShapeBefore, AnalysisQueries.SelectRunShapeAfter, AnalysisQueries.SelectRunAt,
-        ];
+        Sql[] reads = [AnalysisQueries.SelectShapeBefore, AnalysisQueries.SelectShapeAfter, AnalysisQueries.SelectRunAt];
         Assert.Multiple(() =>
         {
             foreach (var read in reads)
