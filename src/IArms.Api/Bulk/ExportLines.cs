@@ -55,13 +55,14 @@ internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
             return WriteAsync(ToCsv(bytes), crlf: true);
         }
         var span = bytes.AsSpan();
-        return WriteAsync(!span.ContainsAny(NeedsRewrite) ? bytes : span.ContainsAny(NeedsParse) ? Rewrite(bytes) : EscapeAscii(span), crlf: false);
+        var line = !span.ContainsAny(NeedsRewrite) ? bytes : span.ContainsAny(NeedsParse) ? Rewrite(bytes) : EscapeAscii(span);
+        return WriteAsync(line, crlf: false);
     }
 
     // A line whose only characters to escape are ASCII ones the engine left alone (& < > ' + `: "Smith & Wesson" is in
     // one record in six). They can stand only inside strings (names and structure are plain ASCII), so each is replaced
     // by the serialiser's escape, without parsing the line again.
-    private byte[] EscapeAscii(ReadOnlySpan<byte> line)
+    private ReadOnlyMemory<byte> EscapeAscii(ReadOnlySpan<byte> line)
     {
         _rewritten.ResetWrittenCount();
         while (line.IndexOfAny(NeedsRewrite) is var i and >= 0)
@@ -75,14 +76,14 @@ internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
             line = line[(i + 1)..];
         }
         _rewritten.Write(line);
-        return _rewritten.WrittenSpan.ToArray();
+        return _rewritten.WrittenMemory;
     }
 
     /// <summary>
     /// The record's CSV row: every value in the object's order (the import's columns), an array of other serials as
     /// <c>location:value;...</c>, the visibility as <c>all</c> or <c>countries:DE,BE</c>, null as an empty field.
     /// </summary>
-    private byte[] ToCsv(byte[] json)
+    private ReadOnlyMemory<byte> ToCsv(byte[] json)
     {
         _rewritten.ResetWrittenCount();
         var reader = new Utf8JsonReader(json);
@@ -146,7 +147,7 @@ internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
             }
             AppendQuoted(_field.WrittenSpan, _rewritten);
         }
-        return _rewritten.WrittenSpan.ToArray();
+        return _rewritten.WrittenMemory;
     }
 
     // A value's text as ImportColumns.ToCsv writes it: a string unescaped, a number or boolean as written, null as nothing.
@@ -180,7 +181,7 @@ internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
         to.Write("\""u8);
     }
 
-    private byte[] Rewrite(byte[] line)
+    private ReadOnlyMemory<byte> Rewrite(byte[] line)
     {
         _rewritten.ResetWrittenCount();
         using (var document = JsonDocument.Parse(line))
@@ -188,10 +189,11 @@ internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
         {
             document.RootElement.WriteTo(writer);
         }
-        return _rewritten.WrittenSpan.ToArray();
+        return _rewritten.WrittenMemory;
     }
 
-    private async ValueTask WriteAsync(byte[] line, bool crlf)
+    // line: the row's bytes, or the rewritten ones, which stay as they are until the next row is rewritten.
+    private async ValueTask WriteAsync(ReadOnlyMemory<byte> line, bool crlf)
     {
         var end = crlf ? CrLf : Newline;
         if (_length + line.Length + end.Length > _buffer.Length)
@@ -204,7 +206,7 @@ internal sealed class ExportLines(Stream body, bool csv) : IAsyncDisposable
                 _buffer = ArrayPool<byte>.Shared.Rent(line.Length + end.Length);
             }
         }
-        line.CopyTo(_buffer, _length);
+        line.Span.CopyTo(_buffer.AsSpan(_length));
         _length += line.Length;
         end.CopyTo(_buffer, _length);
         _length += end.Length;
