@@ -33,7 +33,8 @@ public sealed record SerialMatches(IReadOnlyDictionary<long, (SerialCandidate Se
 /// </list>
 /// Every candidate is verified by the Core matcher, so the index only has to be complete, never exact. Every
 /// lookup reads only records the caller may see (<see cref="SearchQueries.CandidateScope"/>), so hidden records
-/// neither stop a tier nor fill a cap. A later tier runs only while the matches so far do not answer the search:
+/// neither stop a tier nor fill a cap; and the trigram tier, whose choice of keys follows counts over the whole
+/// register, keeps only the serials that hold the query, which no choice of keys can miss. A later tier runs only while the matches so far do not answer the search:
 /// without a description, while nothing was found; with one, while nothing found agrees with it.
 /// </summary>
 public sealed class SerialSearch(TrigramStatistics statistics)
@@ -70,13 +71,13 @@ public sealed class SerialSearch(TrigramStatistics statistics)
 
         async Task<bool> Answered() => found.Count > 0 && (answers is null || await answers(found));
 
-        void Verify(IReadOnlyCollection<SerialCandidate> candidates, int cap = CandidateCap)
+        void Verify(IReadOnlyCollection<SerialCandidate> candidates, int cap = CandidateCap, Func<SerialCandidate, SerialMatch, bool>? keep = null)
         {
             lookups++;
             truncated |= candidates.Count >= cap;
             foreach (var candidate in candidates)
             {
-                if (SerialMatcher.Match(query, candidate.Serial) is not { } match)
+                if (SerialMatcher.Match(query, candidate.Serial) is not { } match || (keep is not null && !keep(candidate, match)))
                 {
                     continue;
                 }
@@ -134,7 +135,11 @@ public sealed class SerialSearch(TrigramStatistics statistics)
             Verify(await Tier("suffix", () => ByRangeAsync(session, scope, reversed: true, SerialNormalizer.Reversed(q))), RangeCandidateCap);
             if (!await Answered())
             {
-                Verify(await Tier("contains", () => ByRarestKeysAsync(session, scope, SerialKeys.ForPartial(q))));
+                // Only the serials holding what was typed: which other serials also hold its rarest trigrams depends on
+                // how often each trigram occurs in the whole register, hidden records included, so a near match among
+                // them must wait for its own tier rather than end the search here for one caller and not another.
+                Verify(await Tier("contains", () => ByRarestKeysAsync(session, scope, SerialKeys.ForPartial(q))),
+                    keep: (candidate, match) => match.Kind == SerialMatchKind.Partial && Contains(candidate.Serial, q));
             }
         }
         if (distance >= 2 && !await Answered())
@@ -194,6 +199,10 @@ public sealed class SerialSearch(TrigramStatistics statistics)
         var to = start[..^1] + (char)(start[^1] + 1);
         return await SearchQueries.ByRangeAsync(session, scope, reversed, start, to, RangeCandidateCap);
     }
+
+    /// <summary>Whether the serial as entered holds <paramref name="canonicalQuery"/> once normalised and folded.</summary>
+    private static bool Contains(string serial, string canonicalQuery) =>
+        SerialNormalizer.Canonicalize(SerialNormalizer.Normalize(serial)).Contains(canonicalQuery, StringComparison.Ordinal);
 
     /// <summary>The characters before the first wildcard.</summary>
     public static string KnownPrefix(string canonicalPattern)

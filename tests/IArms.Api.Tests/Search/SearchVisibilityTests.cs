@@ -56,6 +56,33 @@ public class SearchVisibilityTests : ApiFixture
     }
 
     [Test]
+    public async Task HiddenSerialsThatChangeWhichTrigramsAreRarestDoNotStopTheSearchBeforeTwoEdits()
+    {
+        // Two visible serials two edits from the query; only the first holds the trigrams that become the query's
+        // rarest once the hidden serials below make its first two trigrams common and give every trigram a holder.
+        var transposed = await RecordAsync("KH47TWNRA", hidden: false);
+        var substituted = await RecordAsync("HK4TTWNRA", hidden: false);
+        var before = await SearchAsync(_germany, "HK47TWNR");
+
+        await RecordAsync("HK47TWNR", hidden: true);
+        foreach (var noise in new[] { "HK47AAA", "HK47CCC", "HK47EEE" })
+        {
+            await RecordAsync(noise, hidden: true);
+        }
+        var after = await SearchAsync(_germany, "HK47TWNR");
+
+        Assert.That(Ids(before), Is.EquivalentTo(new[] { transposed, substituted }));
+        Assert.That(Without(after, "searchId"), Is.EqualTo(Without(before, "searchId")));
+    }
+
+    private static string Without(JsonNode answer, string property)
+    {
+        var copy = answer.DeepClone().AsObject();
+        copy.Remove(property);
+        return copy.ToJsonString();
+    }
+
+    [Test]
     public async Task TruncatedSaysNothingAboutRecordsTheCallerMayNotSee()
     {
         // More hidden serials share the beginning than the range cap reads, and sort before the visible ones.
