@@ -10,7 +10,8 @@
 #
 # --api runs another build of the service (the branch point, say) on the same files, for a before/after comparison.
 #
-# --kinds may also name "audited": GET /api/v1/reference/types with the key, i.e. authentication and a durable audit
+# --kinds may also name "two-edits": serials misread twice (a transposition and a substitution), which only the last
+# tier of a search finds. And "audited": GET /api/v1/reference/types with the key, i.e. authentication and a durable audit
 # entry with no lookup behind them: the floor under any audited request, beside the searches that stand on it.
 #
 # --connections takes one count or several: each is measured in the same run of the service, /health/live

@@ -14,13 +14,13 @@ namespace IArms.Benchmarks;
 /// <summary>
 /// Helpers for <c>scripts/bench-search.sh</c>:
 /// <c>queries --database PATH --out DIR [--count N]</c> writes one file of search request bodies per
-/// kind (exact, confusable, wildcard, fuzzy), derived deterministically from serials in the database;
+/// kind (exact, confusable, wildcard, fuzzy, two-edits), derived deterministically from serials in the database;
 /// <c>plans --database PATH</c> prints SQLite's query plan for every search statement, with the SQL
 /// taken from the app's own <see cref="Sql"/> fields (rendered for SQLite) so the plans never drift from the code.
 /// </summary>
 public static partial class SearchBenchTools
 {
-    private static readonly string[] Kinds = ["exact", "confusable", "wildcard", "fuzzy"];
+    private static readonly string[] Kinds = ["exact", "confusable", "wildcard", "fuzzy", "two-edits"];
 
     public static int Queries(string[] args)
     {
@@ -57,6 +57,7 @@ public static partial class SearchBenchTools
         }
 
         var random = new Random(7);
+        var twoEditsRandom = new Random(11); // its own, so that the other kinds' queries stay those of earlier runs
         var bodies = Kinds.ToDictionary(k => k, _ => new List<string>());
         foreach (var serial in serials)
         {
@@ -73,6 +74,10 @@ public static partial class SearchBenchTools
             if (normalized.Length >= 6)
             {
                 bodies["fuzzy"].Add(Body(Fuzzy(normalized, random)));
+            }
+            if (DamerauLevenshtein.FuzzyThreshold(normalized.Length) >= 2 && TwoEdits(normalized, twoEditsRandom) is { } twoEdits)
+            {
+                bodies["two-edits"].Add(Body(twoEdits));
             }
         }
         foreach (var (kind, list) in bodies)
@@ -118,6 +123,24 @@ public static partial class SearchBenchTools
         return new string(chars);
     }
 
+    /// <summary>
+    /// A serial misread twice: two adjacent characters transposed and, apart from them, one replaced by a character that
+    /// is no look-alike; found only by the tier of two edits (or by no tier before it). Null when the pair is one character twice.
+    /// </summary>
+    private static string? TwoEdits(string normalized, Random random)
+    {
+        var chars = normalized.ToCharArray();
+        var at = random.Next(chars.Length - 1);
+        if (chars[at] == chars[at + 1])
+        {
+            return null;
+        }
+        (chars[at], chars[at + 1]) = (chars[at + 1], chars[at]);
+        var where = (at + 2 + random.Next(chars.Length - 2)) % chars.Length;
+        chars[where] = Replacement(chars[where], random);
+        return new string(chars);
+    }
+
     /// <summary>A misread serial: two adjacent characters transposed, or one replaced by a character that is no look-alike.</summary>
     private static string Fuzzy(string normalized, Random random)
     {
@@ -132,15 +155,21 @@ public static partial class SearchBenchTools
             }
         }
         var where = random.Next(chars.Length);
+        chars[where] = Replacement(chars[where], random);
+        return new string(chars);
+    }
+
+    /// <summary>A character that is no look-alike of <paramref name="original"/>.</summary>
+    private static char Replacement(char original, Random random)
+    {
         const string plain = "3479ACEFHKMNPRTUVWXY";
         char replacement;
         do
         {
             replacement = plain[random.Next(plain.Length)];
         }
-        while (SerialNormalizer.Canonicalize(replacement.ToString()) == SerialNormalizer.Canonicalize(chars[where].ToString()));
-        chars[where] = replacement;
-        return new string(chars);
+        while (SerialNormalizer.Canonicalize(replacement.ToString()) == SerialNormalizer.Canonicalize(original.ToString()));
+        return replacement;
     }
 
     public static int Plans(string[] args)
