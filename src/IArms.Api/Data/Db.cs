@@ -31,6 +31,7 @@ public sealed class Db : IDisposable
         _readOnlySessions = _readOnlyConnectionString == _connectionString ? _sessions : new SqliteSessionPool();
         if (Provider == DatabaseProvider.Sqlite)
         {
+            SqliteRuntime.Configure(); // before the first connection opens
             _writer = new SqliteWriter(
                 async () => new SqliteStatements((SqliteConnection)await OpenAsync(_connectionString, CancellationToken.None)),
                 options.Value.MaxQueuedWrites, _connectionString);

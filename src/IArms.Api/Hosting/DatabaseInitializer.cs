@@ -17,6 +17,17 @@ public sealed class DatabaseInitializer(
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        if (databaseOptions.Value.Provider == DatabaseProvider.Sqlite)
+        {
+            if (SqliteRuntime.MemoryStatisticsOff)
+            {
+                logger.LogInformation("SQLite memory statistics are off: its allocations take no process-wide lock");
+            }
+            else
+            {
+                logger.LogWarning("SQLite was initialised before the service configured it: its memory statistics stay on, and concurrent reads contend on one process-wide lock");
+            }
+        }
         if (databaseOptions.Value.MigrateOnStartup)
         {
             migrator.Migrate();
