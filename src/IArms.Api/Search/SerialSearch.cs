@@ -34,8 +34,9 @@ public sealed record SerialMatches(IReadOnlyDictionary<long, (SerialCandidate Se
 /// Every candidate is verified by the Core matcher, so the index only has to be complete, never exact. Every
 /// lookup reads only records the caller may see (<see cref="SearchQueries.CandidateScope"/>), so hidden records
 /// neither stop a tier nor fill a cap; and the trigram tier, whose choice of keys follows counts over the whole
-/// register, keeps only the serials that hold the query, which no choice of keys can miss. A later tier runs only while the matches so far do not answer the search:
-/// without a description, while nothing was found; with one, while nothing found agrees with it.
+/// register, keeps only the serials that hold the query, which no choice of keys can miss. A later tier runs only
+/// while the matches so far do not answer the search: without a description, while nothing was found; with one,
+/// while nothing found agrees with it.
 /// </summary>
 public sealed class SerialSearch(TrigramStatistics statistics)
 {
