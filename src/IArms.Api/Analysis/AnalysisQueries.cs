@@ -462,7 +462,7 @@ public sealed class AnalysisQueries(Db db)
     private static readonly Sql[] SelectRunsBySize = [RunsBySize("1 = 1"), RunsBySize("r.make_key = @runMake")];
 
     private static Sql RunsBySize(string makeCondition) => new(d => $"""
-        SELECT {d.Top("@limit")} r.make_key, r.skeleton, r.first_number, r.first_firearm_id, r.last_number, r.bound
+        SELECT {d.Top("@limit")} {RunColumns}
         FROM firearm_serial_run r
         WHERE {makeCondition} AND r.bound >= 2 AND r.bound <= @runMembers AND (r.bound < @runMembers OR r.first_firearm_id < @runAfterId)
         ORDER BY r.bound DESC, r.first_firearm_id DESC {d.Limit("@limit")}
@@ -574,7 +574,7 @@ public sealed class AnalysisQueries(Db db)
         var after = args with { runMembers = int.MaxValue, runAfterId = long.MaxValue, limit = batch };
         while (true)
         {
-            var runs = await session.QueryAsync<KeptRunRow>(SelectRunsBySize[args.runMake is null ? 0 : 1], after);
+            var runs = await session.QueryAsync<SerialRunRow>(SelectRunsBySize[args.runMake is null ? 0 : 1], after);
             foreach (var run in runs)
             {
                 if (kept.Count == wanted)
@@ -694,14 +694,17 @@ public sealed class AnalysisQueries(Db db)
         public SerialRunCandidate ToCandidate() => new(FirearmId, MakeKey, Model, SerialNumber, CaseReference, Place, CountryCode, EventDate, []);
     }
 
-    public sealed class KeptRunRow
+    /// <summary>A row of <c>firearm_serial_run</c>, as read and as written (its properties are the upkeep statements' parameters).</summary>
+    public sealed record SerialRunRow
     {
-        public string MakeKey { get; set; } = "";
-        public string Skeleton { get; set; } = "";
-        public long FirstNumber { get; set; }
-        public long FirstFirearmId { get; set; }
-        public long LastNumber { get; set; }
-        public int Bound { get; set; }
+        public string MakeKey { get; init; } = "";
+        public string Skeleton { get; init; } = "";
+        public long FirstNumber { get; init; }
+        public long FirstFirearmId { get; init; }
+        public long LastNumber { get; init; }
+        public long LastFirearmId { get; init; }
+        public int Members { get; init; }
+        public int Bound { get; init; }
     }
 
     public sealed class FirearmPartyRow

@@ -1,6 +1,7 @@
 using IArms.Api.Data;
 using IArms.Core.Analysis;
 using Point = IArms.Api.Analysis.AnalysisIndex.ShapePoint;
+using Run = IArms.Api.Analysis.AnalysisQueries.SerialRunRow;
 
 namespace IArms.Api.Analysis;
 
@@ -60,7 +61,7 @@ internal static class SerialRunIndex
         }
         // After a link ahead the next shape starts its run, or is on its own.
         var right = linkAfter ? await RunHoldingAsync(session, after!) : null;
-        var last = linkAfter ? right ?? Run.Single(after!) : Run.Single(p);
+        var last = linkAfter ? right ?? Single(after!) : Single(p);
         var members = (linkBefore ? left?.Members ?? 1 : 0) + 1 + (linkAfter ? right?.Members ?? 1 : 0);
         if (left is not null)
         {
@@ -68,7 +69,7 @@ internal static class SerialRunIndex
         }
         else
         {
-            var first = linkBefore ? Run.Single(before!) : Run.Single(p);
+            var first = linkBefore ? Single(before!) : Single(p);
             await SaveAsync(session, first with { LastNumber = last.LastNumber, LastFirearmId = last.LastFirearmId, Members = members }, AnalysisQueries.InsertRun, p.ExcludeId);
         }
         if (right is not null)
@@ -99,7 +100,7 @@ internal static class SerialRunIndex
                 p.MakeKey, p.Skeleton, FromNumber = run.FirstNumber, FromId = run.FirstFirearmId, ToNumber = before.Number, ToId = before.FirearmId, p.ExcludeId,
             });
             await ShortenAsync(session, run, run with { LastNumber = before.Number, LastFirearmId = before.FirearmId, Members = leftMembers }, p.ExcludeId);
-            await WriteIfRunAsync(session, Run.Single(after) with { LastNumber = run.LastNumber, LastFirearmId = run.LastFirearmId, Members = run.Members - 1 - leftMembers }, p.ExcludeId);
+            await WriteIfRunAsync(session, Single(after) with { LastNumber = run.LastNumber, LastFirearmId = run.LastFirearmId, Members = run.Members - 1 - leftMembers }, p.ExcludeId);
         }
         else if (linkBefore)
         {
@@ -108,7 +109,7 @@ internal static class SerialRunIndex
         else
         {
             await session.ExecuteAsync(AnalysisQueries.DeleteRun, run);
-            await WriteIfRunAsync(session, Run.Single(after!) with { LastNumber = run.LastNumber, LastFirearmId = run.LastFirearmId, Members = run.Members - 1 }, p.ExcludeId);
+            await WriteIfRunAsync(session, Single(after!) with { LastNumber = run.LastNumber, LastFirearmId = run.LastFirearmId, Members = run.Members - 1 }, p.ExcludeId);
         }
     }
 
@@ -149,23 +150,10 @@ internal static class SerialRunIndex
         && (run.LastNumber > p.Number || (run.LastNumber == p.Number && run.LastFirearmId >= p.FirearmId))
             ? run : null;
 
-    /// <summary>A row of <c>firearm_serial_run</c> (the statements' parameters are its properties).</summary>
-    private sealed record Run
+    /// <summary>A run of one shape, the start of what is built from it.</summary>
+    private static Run Single(Point p) => new()
     {
-        public string MakeKey { get; init; } = "";
-        public string Skeleton { get; init; } = "";
-        public long FirstNumber { get; init; }
-        public long FirstFirearmId { get; init; }
-        public long LastNumber { get; init; }
-        public long LastFirearmId { get; init; }
-        public int Members { get; init; }
-        public int Bound { get; init; }
-
-        /// <summary>A run of one shape, the start of what is built from it.</summary>
-        public static Run Single(Point p) => new()
-        {
-            MakeKey = p.MakeKey, Skeleton = p.Skeleton, FirstNumber = p.Number, FirstFirearmId = p.FirearmId,
-            LastNumber = p.Number, LastFirearmId = p.FirearmId, Members = 1,
-        };
-    }
+        MakeKey = p.MakeKey, Skeleton = p.Skeleton, FirstNumber = p.Number, FirstFirearmId = p.FirearmId,
+        LastNumber = p.Number, LastFirearmId = p.FirearmId, Members = 1,
+    };
 }
